@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * Parses environment variables with a zod object whose keys are the variable names. On failure it
+ * throws a ConfigError whose message names every offending variable, its problem and its value.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  appName: string,
+): z.output<S> {
+  const known = Object.keys(schema.shape);
+  const input: Record<string, string | undefined> = {};
+  for (const key of known) {
+    const value = env[key];
+    // An empty variable means "use the default", as in most shells' `VAR= cmd` idiom.
+    input[key] = value === undefined || value === '' ? undefined : value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(config)');
+    const got = input[name];
+    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+  });
+  throw new ConfigError(`Invalid ${appName} configuration:\n${lines.join('\n')}`);
+}
+
+/** Reusable env field schemas. */
+export const envPort = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be between 0 and 65535' })
+    .max(65535, { error: 'must be between 0 and 65535' })
+    .default(fallback);
+
+export const envHostname = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/,
+      {
+        error: 'must be a host name or IP address, without scheme or port',
+      },
+    )
+    .default(fallback);
+
+/** An https origin with an optional path and no trailing slash, e.g. `https://localhost:8443`. */
+export const envHttpsUrl = () =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v), { error: 'must be an absolute URL such as https://localhost:8443' })
+    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', { error: 'must start with https://' })
+    .refine((v) => !v.endsWith('/'), { error: 'must not end with a slash' })
+    .refine((v) => URL.canParse(v) && !new URL(v).search && !new URL(v).hash, {
+      error: 'must not carry a query or fragment',
+    });
+
+export const envList = () =>
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const envBoolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));

@@ -1,0 +1,77 @@
+import type { Context, Middleware } from 'koa';
+import { AppError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface ErrorPage {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Messages for errors raised by HTTP plumbing (body parser, koa), never their raw text. */
+const PLUMBING_MESSAGES: Record<number, { code: string; message: string }> = {
+  400: { code: 'bad_request', message: 'The request could not be read. Check the form and try again.' },
+  403: { code: 'forbidden', message: 'This request is not allowed.' },
+  404: { code: 'not_found', message: 'The page you asked for does not exist.' },
+  405: { code: 'method_not_allowed', message: 'This method is not allowed here.' },
+  413: { code: 'payload_too_large', message: 'The request is too large.' },
+  415: { code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
+  429: { code: 'rate_limited', message: 'Too many attempts. Wait a moment and try again.' },
+};
+
+const SERVER_ERROR = {
+  code: 'server_error',
+  message: 'Something went wrong on our side. The error was logged; please start again.',
+};
+
+function toErrorPage(err: unknown): ErrorPage {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.expose ? err.message : SERVER_ERROR.message,
+    };
+  }
+  const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+  if (status >= 400 && status < 500) {
+    const known = PLUMBING_MESSAGES[status] ?? PLUMBING_MESSAGES[400];
+    return { status, code: known?.code ?? 'bad_request', message: known?.message ?? 'Bad request.' };
+  }
+  return { status: 500, ...SERVER_ERROR };
+}
+
+export function wantsJson(ctx: Context): boolean {
+  return ctx.accepts(['html', 'json']) === 'json';
+}
+
+/**
+ * The one error middleware of an app: HTML or JSON (`{ error, error_description }`) by what the
+ * client accepts; unexposed messages are replaced, 5xx are logged with their stack.
+ */
+export function errorHandler(options: {
+  logger: Logger;
+  renderHtml: (page: ErrorPage, ctx: Context) => string;
+}): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError('not_found', PLUMBING_MESSAGES[404]?.message ?? 'Not found.', { status: 404 });
+      }
+    } catch (err) {
+      const page = toErrorPage(err);
+      if (page.status >= 500) {
+        options.logger.error('request failed', { err, path: ctx.path, method: ctx.method });
+      }
+      if (err instanceof AppError) ctx.set(err.headers);
+      ctx.status = page.status;
+      if (wantsJson(ctx)) {
+        ctx.type = 'application/json';
+        ctx.body = { error: page.code, error_description: page.message };
+      } else {
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = options.renderHtml(page, ctx);
+      }
+    }
+  };
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every test of the workspace with Node's own test runner on the compiled output.
+// Usage: pnpm test [filter]   (filter: a substring of the test file path, e.g. `idp` or `e2e`)
+// Node 20's --test does not expand globs, so the files are listed here. Unit and HTTP tests run
+// first; browser journeys (e2e/) last, one file at a time, since they start the real launcher on
+// the real ports.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const filter = process.argv[2];
+
+const build = spawnSync('pnpm', ['exec', 'tsc', '-b'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+function findTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
+    return entry.name.endsWith('.test.js') ? [full] : [];
+  });
+}
+
+const dists = ['packages/shared', 'packages/server-kit', 'apps/idp', 'apps/panel', 'apps/sandbox', 'e2e'].map((p) =>
+  path.join(root, p, 'dist'),
+);
+const all = dists.flatMap(findTests).filter((f) => !filter || path.relative(root, f).includes(filter));
+const e2e = all.filter((f) => f.includes(`${path.sep}e2e${path.sep}`));
+const unit = all.filter((f) => !e2e.includes(f));
+if (all.length === 0) {
+  console.error(`no test files found${filter ? ` for "${filter}"` : ''}`);
+  process.exit(1);
+}
+const args = ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1'];
+const result = spawnSync(process.execPath, [...args, ...unit, ...e2e], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);
