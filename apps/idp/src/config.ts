@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import {
+  DEFAULT_IDP_PORT,
+  DEFAULT_PANEL_PORT,
+  DEFAULT_PUBLIC_HOSTNAME,
+  DEFAULT_SMTP_PORT,
+} from '@extauth/shared/contract';
+import { z } from 'zod';
+
+/** The IdP's password rule (spec/webpros-account.md), applied to the seeded demo password too. */
+export const MIN_PASSWORD_CODE_POINTS = 12;
+
+const envSchema = z.object({
+  SANDBOX_DATA_DIR: z.string().optional(),
+  SANDBOX_STORAGE: z.enum(['sqlite', 'memory'], { error: 'must be sqlite or memory' }).default('sqlite'),
+  SANDBOX_HOSTNAMES: envList().default([]),
+  SANDBOX_PASSWORD_HASH: z.enum(['secure', 'fast'], { error: 'must be secure or fast' }).default('secure'),
+  IDP_LISTEN_HOST: envHostname('127.0.0.1'),
+  IDP_PORT: envPort(DEFAULT_IDP_PORT),
+  IDP_ISSUER: envHttpsUrl().optional(),
+  IDP_BRAND: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be blank' })
+    .max(40, { error: 'must be at most 40 characters' })
+    .default('WebPros'),
+  IDP_DEMO_EMAIL: z.email({ error: 'must be an email address' }).default('demo@example.com'),
+  IDP_DEMO_PASSWORD: z
+    .string()
+    .refine((v) => [...v].length >= MIN_PASSWORD_CODE_POINTS, {
+      error: `must be at least ${MIN_PASSWORD_CODE_POINTS} characters (the IdP's password rule)`,
+    })
+    .default('sandbox-demo-password'),
+  SMTP_HOST: envHostname('localhost'),
+  SMTP_PORT: envPort(DEFAULT_SMTP_PORT),
+  MAIL_FROM: z
+    .string()
+    .min(3, { error: 'must be an address such as "Name" <no-reply@example.com>' })
+    .default('"WebPros Account" <no-reply@example.com>'),
+  PANEL_HOSTNAME: envHostname(DEFAULT_PUBLIC_HOSTNAME),
+  PANEL_PORT: envPort(DEFAULT_PANEL_PORT),
+  WEBPROS_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, { error: 'must be 1-200 visible ASCII characters' })
+    .optional(),
+  WEBPROS_CLIENT_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+});
+
+export interface IdpConfig {
+  /** Absolute path of the data folder (certificates live there even in memory mode). */
+  dataDir: string;
+  storage: 'sqlite' | 'memory';
+  /** Extra names for the TLS certificate (main.ts only). */
+  tlsHostnames: string[];
+  passwordHashing: 'secure' | 'fast';
+  listen: { host: string; port: number };
+  /** No trailing slash; used verbatim as `iss`. */
+  issuer: string;
+  brand: string;
+  demo: { email: string; password: string };
+  smtp: { host: string; port: number; from: string };
+  /** Where the WHM-style panel is reached; its redirect URIs are registered from these. */
+  panel: { hostname: string; port: number };
+  /** Explicit panel client credentials; missing ones come from the licence file at start. */
+  panelClient: { id: string | undefined; secret: string | undefined };
+}
+
+/** Reads the IdP's settings from environment variables; throws ConfigError naming each bad variable. */
+export function loadIdpConfig(env: Record<string, string | undefined>, opts: { cwd?: string } = {}): IdpConfig {
+  const e = parseEnv(envSchema, env, 'IdP');
+  const cwd = opts.cwd ?? process.cwd();
+  return {
+    dataDir: path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox'),
+    storage: e.SANDBOX_STORAGE,
+    tlsHostnames: e.SANDBOX_HOSTNAMES,
+    passwordHashing: e.SANDBOX_PASSWORD_HASH,
+    listen: { host: e.IDP_LISTEN_HOST, port: e.IDP_PORT },
+    issuer: e.IDP_ISSUER ?? `https://localhost:${e.IDP_PORT}`,
+    brand: e.IDP_BRAND,
+    demo: { email: e.IDP_DEMO_EMAIL, password: e.IDP_DEMO_PASSWORD },
+    smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
+    panel: { hostname: e.PANEL_HOSTNAME, port: e.PANEL_PORT },
+    panelClient: { id: e.WEBPROS_CLIENT_ID, secret: e.WEBPROS_CLIENT_SECRET },
+  };
+}

@@ -1,0 +1,22 @@
+import { dummyPasswordHash, type ScryptParams, verifyPassword } from '@extauth/server-kit/passwords';
+import type { AccountsStore } from '../../store/accounts.js';
+import type { LoginForm } from './login.schema.js';
+
+export type PasswordLoginResult = { ok: true; accountId: string } | { ok: false; error: 'INVALID_CREDENTIALS' };
+
+/**
+ * Checks an email and password. An unknown email costs the same scrypt work as a wrong password
+ * (a verification against a dummy hash), so neither the answer nor its timing tells them apart.
+ */
+export async function authenticateWithPassword(
+  deps: { accounts: AccountsStore; passwordHashing: ScryptParams },
+  input: LoginForm,
+): Promise<PasswordLoginResult> {
+  const account = deps.accounts.findAccountByEmail(input.email);
+  if (!account) {
+    await verifyPassword(input.password, await dummyPasswordHash(deps.passwordHashing));
+    return { ok: false, error: 'INVALID_CREDENTIALS' };
+  }
+  if (!(await verifyPassword(input.password, account.passwordHash))) return { ok: false, error: 'INVALID_CREDENTIALS' };
+  return { ok: true, accountId: account.id };
+}

@@ -1,0 +1,46 @@
+import { html } from '@extauth/server-kit/html';
+import { csrfInput, formAlert, textField } from '../../views/components.js';
+import { renderPage, type ViewContext } from '../../views/layout.js';
+
+export interface LoginPageModel {
+  action: string;
+  csrfToken: string;
+  /** What the person typed (never the password). */
+  email: string;
+  formError?: string | undefined;
+  fieldErrors?: { email?: string | undefined; password?: string | undefined };
+}
+
+const FORM_ERROR_ID = 'login-error';
+
+export function renderLoginPage(view: ViewContext, model: LoginPageModel): string {
+  const describedBy = model.formError ? [FORM_ERROR_ID] : [];
+  return renderPage(view, {
+    title: 'Log in',
+    body: html`<h1>Log in to your ${view.brand} Account</h1>
+      ${formAlert(FORM_ERROR_ID, model.formError)}
+      <form method="post" action="${model.action}" novalidate>
+        ${csrfInput(model.csrfToken)}
+        ${textField({
+          id: 'email',
+          name: 'email',
+          label: 'Email',
+          type: 'email',
+          value: model.email,
+          autocomplete: 'username',
+          error: model.fieldErrors?.email,
+          describedBy,
+        })}
+        ${textField({
+          id: 'password',
+          name: 'password',
+          label: 'Password',
+          type: 'password',
+          autocomplete: 'current-password',
+          error: model.fieldErrors?.password,
+          describedBy,
+        })}
+        <div class="actions"><button type="submit" class="primary">Log in</button></div>
+      </form>`,
+  });
+}

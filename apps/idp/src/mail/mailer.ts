@@ -1,0 +1,45 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { MailMessage } from './messages.js';
+
+export interface SentMail {
+  messageId: string;
+}
+
+/** How the IdP sends mail; flows receive it as a dependency and never touch nodemailer. */
+export interface Mailer {
+  send(message: MailMessage): Promise<SentMail>;
+  close(): void;
+}
+
+/** A mailer over any nodemailer transport (SMTP in the sandbox, a stream in unit tests). */
+export function createMailer(transport: Transporter, from: string): Mailer {
+  return {
+    async send(message) {
+      const info = (await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      })) as { messageId?: string };
+      return { messageId: info.messageId ?? '' };
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * SMTP to the mail catcher (MailDev): plain SMTP on localhost, no authentication. Nothing connects
+ * until the first message, so creating it costs nothing at start.
+ */
+export function createSmtpMailer(settings: { host: string; port: number; from: string }): Mailer {
+  const transport = nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: false,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 10_000,
+  });
+  return createMailer(transport, settings.from);
+}

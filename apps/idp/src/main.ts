@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { ConfigError } from '@extauth/server-kit/errors';
+import { createConsoleLogger } from '@extauth/server-kit/logger';
+import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import { loadIdpConfig } from './config.js';
+import { startIdp } from './server.js';
+
+/** The IdP's own entry point (containers, `node apps/idp/dist/main.js`); `pnpm start` embeds it instead. */
+async function main(): Promise<void> {
+  const logger = createConsoleLogger('idp');
+  const config = loadIdpConfig(process.env);
+  const certificates = await ensureDevCertificates({
+    dir: path.join(config.dataDir, 'tls'),
+    // The issuer's own host name must be on the certificate, whatever SANDBOX_HOSTNAMES says.
+    hostnames: [...config.tlsHostnames, new URL(config.issuer).hostname],
+  });
+  const idp = await startIdp(config, {
+    tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
+    logger,
+  });
+  logger.info(`ready at ${idp.issuer} (demo account ${idp.demo.email} / ${idp.demo.password})`);
+  const stop = (signal: string) => {
+    logger.info(`${signal} received, stopping`);
+    idp.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('stopping failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

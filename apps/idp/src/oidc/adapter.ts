@@ -1,0 +1,92 @@
+import type { Sealer } from '@extauth/server-kit/crypto';
+import { sha256Hex } from '@extauth/server-kit/crypto';
+import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import type { OidcModelStore } from '../store/oidc-models.js';
+
+export interface OidcAdapterDeps {
+  store: OidcModelStore;
+  sealer: Sealer;
+  /** Epoch milliseconds. oidc-provider's lifetimes run on real time (DESIGN.md), tests fix it. */
+  nowMs?: () => number;
+}
+
+/**
+ * oidc-provider's storage on our SQLite store. Ids, uids, user codes and grant ids are looked up
+ * by SHA-256 (all are high-entropy, so an unkeyed hash is enough) and payloads are sealed with
+ * AES-256-GCM bound to (model, id hash), so a database copy reveals no usable token or session.
+ */
+export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory {
+  const nowMs = deps.nowMs ?? Date.now;
+  const { store, sealer } = deps;
+
+  return (model: string): Adapter => {
+    const open = (idHash: string, found: { sealedPayload: string; consumedAt: number | undefined }) => {
+      const payload = JSON.parse(sealer.open(found.sealedPayload, `${model}:${idHash}`)) as AdapterPayload;
+      if (found.consumedAt !== undefined) payload.consumed = Math.floor(found.consumedAt / 1000);
+      return payload;
+    };
+
+    return {
+      async upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
+        const idHash = sha256Hex(id);
+        store.saveOidcModel({
+          model,
+          idHash,
+          sealedPayload: sealer.seal(JSON.stringify(payload), `${model}:${idHash}`),
+          grantIdHash: payload.grantId ? sha256Hex(payload.grantId) : undefined,
+          uidHash: payload.uid ? sha256Hex(payload.uid) : undefined,
+          userCodeHash: payload.userCode ? sha256Hex(payload.userCode) : undefined,
+          expiresAt: typeof expiresIn === 'number' ? nowMs() + expiresIn * 1000 : undefined,
+        });
+      },
+      async find(id: string) {
+        const idHash = sha256Hex(id);
+        const found = store.findOidcModel(model, idHash, nowMs());
+        return found ? open(idHash, found) : undefined;
+      },
+      async findByUid(uid: string) {
+        const found = store.findOidcModelByUid(model, sha256Hex(uid), nowMs());
+        return found ? open(found.idHash, found) : undefined;
+      },
+      async findByUserCode(userCode: string) {
+        const found = store.findOidcModelByUserCode(model, sha256Hex(userCode), nowMs());
+        return found ? open(found.idHash, found) : undefined;
+      },
+      async consume(id: string) {
+        store.consumeOidcModel(model, sha256Hex(id), nowMs());
+      },
+      async destroy(id: string) {
+        store.deleteOidcModel(model, sha256Hex(id));
+      },
+      async revokeByGrantId(grantId: string) {
+        store.deleteOidcModelsByGrant(model, sha256Hex(grantId));
+      },
+    };
+  };
+}
+
+export interface Sweeper {
+  /** Deletes expired rows now; returns how many. */
+  sweep(): number;
+  stop(): void;
+}
+
+/** Deletes expired rows every `intervalMs` (unref'd: it never keeps the process alive). */
+export function startExpiredRowSweeper(options: {
+  store: OidcModelStore;
+  intervalMs: number;
+  nowMs?: () => number;
+  onError: (err: unknown) => void;
+}): Sweeper {
+  const nowMs = options.nowMs ?? Date.now;
+  const sweep = () => options.store.deleteExpiredOidcModels(nowMs());
+  const timer = setInterval(() => {
+    try {
+      sweep();
+    } catch (err) {
+      options.onError(err);
+    }
+  }, options.intervalMs);
+  timer.unref();
+  return { sweep, stop: () => clearInterval(timer) };
+}

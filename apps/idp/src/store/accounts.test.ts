@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { FAST_TEST_SCRYPT, verifyPassword } from '@extauth/server-kit/passwords';
+import { createSqliteAccountsStore, type NewAccount } from './accounts.js';
+import { openIdpDatabase } from './database.js';
+import { seedDemoAccount } from './seed.js';
+
+const created = new Date('2026-01-02T03:04:05Z');
+const ana = (overrides: Partial<NewAccount> = {}): NewAccount => ({
+  id: 'acc_ana',
+  email: 'Ana.Lopez+Test@Example.com',
+  emailVerified: false,
+  givenName: 'Ana',
+  familyName: 'López',
+  passwordHash: 'scrypt$x',
+  createdAt: created,
+  ...overrides,
+});
+
+describe('accounts store', () => {
+  test('keeps the email as entered and finds it case-insensitively, trimmed', () => {
+    const accounts = createSqliteAccountsStore(openIdpDatabase(undefined));
+    const result = accounts.createAccount(ana({ email: '  Ana.Lopez+Test@Example.com ' }));
+    assert.equal(result.ok, true);
+    const found = accounts.findAccountByEmail(' ana.lopez+test@EXAMPLE.COM');
+    assert.equal(found?.email, 'Ana.Lopez+Test@Example.com');
+    assert.deepEqual(accounts.findAccountById('acc_ana'), found);
+    assert.equal(found?.familyName, 'López');
+    assert.equal(found?.emailVerified, false);
+    assert.equal(found?.createdAt.getTime(), created.getTime());
+    assert.equal(accounts.findAccountByEmail('ana.lopez@example.com'), undefined);
+    assert.equal(accounts.findAccountById('acc_other'), undefined);
+  });
+
+  test('refuses a second account with the same email in another case', () => {
+    const accounts = createSqliteAccountsStore(openIdpDatabase(undefined));
+    accounts.createAccount(ana());
+    assert.deepEqual(accounts.createAccount(ana({ id: 'acc_2', email: 'ANA.LOPEZ+TEST@example.com' })), {
+      ok: false,
+      error: 'EMAIL_TAKEN',
+    });
+    assert.equal(accounts.findAccountById('acc_2'), undefined);
+  });
+
+  test('seeds the demo account once, verified, with an opaque id and a scrypt hash', async () => {
+    const accounts = createSqliteAccountsStore(openIdpDatabase(undefined));
+    const deps = { accounts, passwordHashing: FAST_TEST_SCRYPT, now: () => created };
+    const seed = {
+      email: 'demo@example.com',
+      password: 'sandbox-demo-password',
+      givenName: 'Demo',
+      familyName: 'User',
+    };
+    assert.equal(await seedDemoAccount(deps, seed), 'created');
+    assert.equal(await seedDemoAccount(deps, { ...seed, password: 'another-password-1' }), 'exists');
+    const demo = accounts.findAccountByEmail('demo@example.com');
+    assert.ok(demo);
+    assert.equal(demo.emailVerified, true);
+    assert.equal(`${demo.givenName} ${demo.familyName}`, 'Demo User');
+    assert.match(demo.id, /^[A-Za-z0-9_-]{22}$/);
+    assert.match(demo.passwordHash, /^scrypt\$1024\$8\$1\$/);
+    assert.equal(await verifyPassword('sandbox-demo-password', demo.passwordHash), true, 'the first password stays');
+  });
+});

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHttpClient, type HttpClient } from '@extauth/server-kit/http-client';
+import { silentLogger } from '@extauth/server-kit/logger';
+import { findFreePort } from '@extauth/server-kit/ports';
+import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import { type IdpConfig, loadIdpConfig } from '../config.js';
+import { type StartedIdp, startIdp } from '../server.js';
+
+export const TEST_CLIENT_ID = 'whm-test';
+export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
+export const PANEL_CALLBACK = 'https://localhost:2087/openid_connect_callback/webpros';
+
+export interface TestIdp {
+  idp: StartedIdp;
+  config: IdpConfig;
+  issuer: string;
+  ca: string;
+  /** A new cookie-keeping client: one per simulated browser. */
+  browser(): HttpClient;
+  close(): Promise<void>;
+}
+
+/** Test certificates shared by every test run on this machine (created once). */
+export function testCertificates() {
+  return ensureDevCertificates({ dir: path.join(os.tmpdir(), 'extauth-sandbox-test-tls') });
+}
+
+/**
+ * The one test-app factory: the real IdP over HTTPS on a free port, in memory mode unless a data
+ * folder is given (then SQLite files there), with fast password hashing.
+ */
+export async function startTestIdp(
+  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<TestIdp> {
+  const certificates = await testCertificates();
+  const port = options.port ?? (await findFreePort());
+  const cwd = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'idp-test-'));
+  const config = loadIdpConfig(
+    {
+      SANDBOX_DATA_DIR: cwd,
+      SANDBOX_STORAGE: options.dataDir ? 'sqlite' : 'memory',
+      SANDBOX_PASSWORD_HASH: 'fast',
+      IDP_PORT: String(port),
+      IDP_ISSUER: `https://localhost:${port}`,
+      WEBPROS_CLIENT_ID: TEST_CLIENT_ID,
+      WEBPROS_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      ...options.env,
+    },
+    { cwd },
+  );
+  const idp = await startIdp(config, {
+    tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
+    logger: silentLogger,
+  });
+  const browsers: HttpClient[] = [];
+  return {
+    idp,
+    config,
+    issuer: idp.issuer,
+    ca: certificates.caPem,
+    browser: () => {
+      const client = createHttpClient({ ca: certificates.caPem });
+      browsers.push(client);
+      return client;
+    },
+    close: async () => {
+      await Promise.all(browsers.map((b) => b.close()));
+      await idp.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { CSRF_FIELD } from '@extauth/server-kit/csrf';
+import { type Html, html } from '@extauth/server-kit/html';
+
+export function csrfInput(token: string): Html {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
+}
+
+/** A sentence about the whole form, announced when the page loads. */
+export function formAlert(id: string, message: string | undefined): Html {
+  return message ? html`<p class="alert" id="${id}" role="alert">${message}</p>` : html``;
+}
+
+export interface TextFieldProps {
+  id: string;
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'password';
+  value?: string | undefined;
+  autocomplete: string;
+  required?: boolean;
+  /** This field's own error. */
+  error?: string | undefined;
+  /** Ids of other messages that describe this field (a form-level alert). */
+  describedBy?: readonly string[];
+}
+
+export function textField(props: TextFieldProps): Html {
+  const errorId = `${props.id}-error`;
+  const describedBy = [...(props.describedBy ?? []), ...(props.error ? [errorId] : [])];
+  const invalid = describedBy.length > 0;
+  return html`<div class="field">
+        <label for="${props.id}">${props.label}</label>
+        <input id="${props.id}" name="${props.name}" type="${props.type}"${
+          props.value !== undefined ? html` value="${props.value}"` : ''
+        } autocomplete="${props.autocomplete}"${props.required === false ? '' : html` required`}${
+          invalid ? html` aria-invalid="true" aria-describedby="${describedBy.join(' ')}"` : ''
+        }>
+        ${props.error ? html`<p class="field-error" id="${errorId}">${props.error}</p>` : ''}
+      </div>`;
+}
