@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every test of the workspace with Node's own test runner on the compiled output.
-// Usage: pnpm test [filter]   (filter: a substring of the test file path, e.g. `idp` or `e2e`)
+// Usage: pnpm test [filter]   (filter: a substring of the test file path, e.g. `idp` or `e2e`;
+// without a filter the lint runs first)
 // Node 20's --test does not expand globs, so the files are listed here. Unit and HTTP tests run
 // first; browser journeys (e2e/) last, one file at a time, since they start the real launcher on
 // the real ports.
@@ -11,8 +12,14 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const filter = process.argv[2];
 
-const build = spawnSync('pnpm', ['exec', 'tsc', '-b'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+function run(label, command, args) {
+  console.log(`--- ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!filter) run('lint (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
+run('typecheck and build (tsc -b)', 'pnpm', ['exec', 'tsc', '-b']);
 
 function findTests(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -34,5 +41,6 @@ if (all.length === 0) {
   process.exit(1);
 }
 const args = ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1'];
+console.log(`--- tests: ${unit.length} unit/HTTP files, ${e2e.length} browser files`);
 const result = spawnSync(process.execPath, [...args, ...unit, ...e2e], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);
