@@ -1,0 +1,35 @@
+import { createCsrf } from '@extauth/server-kit/csrf';
+import { errorHandler } from '@extauth/server-kit/error-handler';
+import { securityHeaders } from '@extauth/server-kit/security-headers';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { PanelDeps, PanelState } from './deps.js';
+import { registerHomeRoutes } from './flows/home/home.routes.js';
+import { registerOidcRoutes } from './flows/oidc/oidc.routes.js';
+import { registerSignInRoutes } from './flows/sign-in/sign-in.routes.js';
+import { guardSecuredArea } from './http/secured-area.js';
+import { loadSession } from './http/session-cookie.js';
+import { registerStaticRoutes } from './http/static.routes.js';
+import { renderErrorPage } from './views/error-page.views.js';
+
+/** The panel's Koa app; every side effect comes in through `deps`. */
+export function createApp(deps: PanelDeps): Koa<PanelState> {
+  const app = new Koa<PanelState>();
+  // Cookie names are unique to the panel: browsers share cookies between ports of one host.
+  const csrf = createCsrf({ cookieName: 'whm_csrf', secret: deps.csrfSecret });
+
+  app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(page) }));
+  app.use(securityHeaders());
+  app.use(csrf.issue);
+  app.use(loadSession(deps));
+  app.use(guardSecuredArea(deps));
+
+  const router = new Router<PanelState>();
+  registerStaticRoutes(router, deps);
+  registerSignInRoutes(router, deps, csrf);
+  registerOidcRoutes(router, deps);
+  registerHomeRoutes(router, deps);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError } from '@extauth/server-kit/errors';
+import { loadPanelConfig } from './config.js';
+
+describe('loadPanelConfig', () => {
+  test('has working defaults: WHM on localhost:2087, IdP issuer on 8443, data in <cwd>/.sandbox', () => {
+    const config = loadPanelConfig({}, { cwd: '/srv/x' });
+    assert.equal(config.publicUrl, 'https://localhost:2087');
+    assert.equal(config.redirectUri, 'https://localhost:2087/openid_connect_callback/webpros');
+    assert.equal(config.issuer, 'https://localhost:8443');
+    assert.equal(config.dataDir, path.resolve('/srv/x/.sandbox'));
+    assert.equal(config.storage, 'sqlite');
+    assert.equal(config.passwordHash, 'secure');
+    assert.equal(config.listenHost, '127.0.0.1');
+    assert.equal(config.rootPassword, undefined);
+  });
+
+  test('derives the redirect URI and public URL from PANEL_HOSTNAME and PANEL_PORT', () => {
+    const config = loadPanelConfig({ PANEL_HOSTNAME: 'whm.example.test', PANEL_PORT: '3087', IDP_PORT: '9443' });
+    assert.equal(config.publicUrl, 'https://whm.example.test:3087');
+    assert.equal(config.redirectUri, 'https://whm.example.test:3087/openid_connect_callback/webpros');
+    assert.equal(config.issuer, 'https://localhost:9443');
+    assert.deepEqual(config.tlsHostnames, ['whm.example.test']);
+  });
+
+  test('an explicit IDP_ISSUER wins over IDP_PORT', () => {
+    assert.equal(loadPanelConfig({ IDP_ISSUER: 'https://idp.test:1', IDP_PORT: '5' }).issuer, 'https://idp.test:1');
+  });
+
+  test('treats empty variables as unset', () => {
+    assert.equal(loadPanelConfig({ PANEL_ROOT_PASSWORD: '', PANEL_PORT: '' }).port, 2087);
+  });
+
+  test('names every bad variable in one readable ConfigError', () => {
+    assert.throws(
+      () =>
+        loadPanelConfig({
+          PANEL_PORT: 'eighty',
+          IDP_ISSUER: 'http://idp.test',
+          SANDBOX_STORAGE: 'postgres',
+          PANEL_HOSTNAME: 'https://x',
+        }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        for (const name of ['PANEL_PORT', 'IDP_ISSUER', 'SANDBOX_STORAGE', 'PANEL_HOSTNAME']) {
+          assert.match(err.message, new RegExp(`^  ${name}: `, 'm'), name);
+        }
+        assert.match(err.message, /IDP_ISSUER: must start with https:\/\//);
+        return true;
+      },
+    );
+  });
+
+  test('refuses port 0 because the redirect URI needs the real port', () => {
+    assert.throws(() => loadPanelConfig({ PANEL_PORT: '0' }), /PANEL_PORT: must be a fixed port/);
+  });
+
+  test('refuses a blank root password instead of silently generating one', () => {
+    assert.throws(() => loadPanelConfig({ PANEL_ROOT_PASSWORD: '   ' }), /PANEL_ROOT_PASSWORD: must not be blank/);
+  });
+});

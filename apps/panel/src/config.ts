@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import {
+  DEFAULT_IDP_PORT,
+  DEFAULT_PANEL_PORT,
+  DEFAULT_PUBLIC_HOSTNAME,
+  whmRedirectUris,
+} from '@extauth/shared/contract';
+import { z } from 'zod';
+
+/** The variables the panel reads (docs/internal-contract.md). */
+const panelEnvSchema = z.object({
+  SANDBOX_DATA_DIR: z.string().optional(),
+  SANDBOX_STORAGE: z.enum(['sqlite', 'memory'], { error: 'must be sqlite or memory' }).default('sqlite'),
+  SANDBOX_HOSTNAMES: envList().optional(),
+  SANDBOX_PASSWORD_HASH: z.enum(['secure', 'fast'], { error: 'must be secure or fast' }).default('secure'),
+  IDP_PORT: envPort(DEFAULT_IDP_PORT),
+  IDP_ISSUER: envHttpsUrl().optional(),
+  PANEL_LISTEN_HOST: envHostname('127.0.0.1'),
+  // The redirect URI is derived from the port, so an ephemeral port (0) cannot work.
+  PANEL_PORT: envPort(DEFAULT_PANEL_PORT).refine((port) => port !== 0, {
+    error: 'must be a fixed port (1-65535): the redirect URI registered at the IdP contains it',
+  }),
+  PANEL_HOSTNAME: envHostname(DEFAULT_PUBLIC_HOSTNAME),
+  PANEL_ROOT_PASSWORD: z
+    .string()
+    .max(1024, { error: 'must be at most 1024 characters' })
+    .refine((v) => v.trim().length > 0, { error: 'must not be blank' })
+    .optional(),
+  WEBPROS_CLIENT_ID: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
+  WEBPROS_CLIENT_SECRET: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
+});
+
+export type PasswordHashCost = 'secure' | 'fast';
+
+export interface PanelConfig {
+  /** Absolute path of the sandbox data folder; the panel keeps its files in `<dataDir>/panel/`. */
+  dataDir: string;
+  storage: 'sqlite' | 'memory';
+  passwordHash: PasswordHashCost;
+  listenHost: string;
+  port: number;
+  /** Host name in the panel's public URL and redirect URI. */
+  publicHostname: string;
+  /** `https://${publicHostname}:${port}`, no trailing slash. */
+  publicUrl: string;
+  /** The WHM entry of `whmRedirectUris` (§5.1: the one containing `:<port>/`). */
+  redirectUri: string;
+  /** Extra names for the TLS certificate (SANDBOX_HOSTNAMES plus the public host name). */
+  tlsHostnames: string[];
+  /** What the panel discovers and checks ID tokens against. */
+  issuer: string;
+  rootPassword: string | undefined;
+  webprosClient: { clientId: string | undefined; clientSecret: string | undefined };
+}
+
+/** Parses the panel's settings; throws ConfigError naming each bad variable. */
+export function loadPanelConfig(env: Record<string, string | undefined>, opts: { cwd?: string } = {}): PanelConfig {
+  const e = parseEnv(panelEnvSchema, env, 'panel');
+  const cwd = opts.cwd ?? process.cwd();
+  const redirectUris = whmRedirectUris(e.PANEL_HOSTNAME, e.PANEL_PORT);
+  const redirectUri = redirectUris.find((uri) => uri.includes(`:${e.PANEL_PORT}/`)) ?? redirectUris[0];
+  if (!redirectUri) throw new Error('whmRedirectUris returned no URI');
+  return {
+    dataDir: path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox'),
+    storage: e.SANDBOX_STORAGE,
+    passwordHash: e.SANDBOX_PASSWORD_HASH,
+    listenHost: e.PANEL_LISTEN_HOST,
+    port: e.PANEL_PORT,
+    publicHostname: e.PANEL_HOSTNAME,
+    publicUrl: `https://${e.PANEL_HOSTNAME}:${e.PANEL_PORT}`,
+    redirectUri,
+    tlsHostnames: [...new Set([...(e.SANDBOX_HOSTNAMES ?? []), e.PANEL_HOSTNAME])],
+    issuer: e.IDP_ISSUER ?? `https://localhost:${e.IDP_PORT}`,
+    rootPassword: e.PANEL_ROOT_PASSWORD,
+    webprosClient: { clientId: e.WEBPROS_CLIENT_ID, clientSecret: e.WEBPROS_CLIENT_SECRET },
+  };
+}

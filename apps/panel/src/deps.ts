@@ -1,0 +1,32 @@
+import type { Clock } from '@extauth/server-kit/clock';
+import type { Logger } from '@extauth/server-kit/logger';
+import type { ScryptParams } from '@extauth/server-kit/passwords';
+import type { ParameterizedContext } from 'koa';
+import type { PanelConfig } from './config.js';
+import type { RelyingParty } from './oidc/relying-party.js';
+import type { ProviderRegistry } from './providers/provider-state.js';
+import type { SessionLookup, SessionManager } from './sessions/session-manager.js';
+import type { LinkStore } from './store/links.store.js';
+import type { UserStore } from './store/users.store.js';
+
+/** Everything with a side effect that the panel's flows use, passed to `createApp`. */
+export interface PanelDeps {
+  config: PanelConfig;
+  logger: Logger;
+  clock: Clock;
+  users: UserStore;
+  links: LinkStore;
+  sessions: SessionManager;
+  providers: ProviderRegistry;
+  relyingParty: RelyingParty;
+  hashParams: ScryptParams;
+  csrfSecret: string;
+}
+
+/** Per-request state set by the app's middleware. */
+export interface PanelState {
+  csrfToken: string;
+  sessionLookup: SessionLookup;
+}
+
+export type PanelContext = ParameterizedContext<PanelState>;

@@ -1,0 +1,120 @@
+import type { WHM_SERVICES } from '@extauth/shared/contract';
+import {
+  describePanelNotice,
+  LOGGED_OUT_TEXT,
+  linkAccountBannerText,
+  logInAgainText,
+  PANEL_APP_NAMES,
+  PANEL_LOGIN_MESSAGES,
+  type PanelLoginMessageCode,
+  type PanelNoticeCode,
+  PERSISTS_TEXT,
+} from '@extauth/shared/panel-notices';
+import type { PanelContext, PanelDeps } from '../../deps.js';
+import { paths } from '../../http/routes.js';
+import { currentSession } from '../../http/session-cookie.js';
+import { isOfferedForLogin } from '../../providers/provider-state.js';
+import { type LoginButtonModel, type LoginNoticeModel, renderLoginPage } from './sign-in.views.js';
+
+export type LoginPageNotice =
+  | { type: 'msg_code'; code: PanelNoticeCode; providerId: string }
+  | { type: 'login_message'; code: PanelLoginMessageCode }
+  | { type: 'logged_out' };
+
+const SERVICE = 'whostmgrd' satisfies keyof typeof WHM_SERVICES;
+const APP_NAME = PANEL_APP_NAMES[SERVICE];
+
+function noticeModel(deps: PanelDeps, notice: LoginPageNotice): LoginNoticeModel {
+  if (notice.type === 'logged_out') {
+    return {
+      msgCode: undefined,
+      kind: 'success',
+      text: LOGGED_OUT_TEXT,
+      logInAgain: undefined,
+      persistsText: undefined,
+    };
+  }
+  if (notice.type === 'login_message') {
+    return {
+      msgCode: notice.code === 'invalid_login' ? 'invalid_login' : undefined,
+      kind: 'error',
+      text: PANEL_LOGIN_MESSAGES[notice.code],
+      logInAgain: undefined,
+      persistsText: undefined,
+    };
+  }
+  const provider = deps.providers.findProvider(notice.providerId);
+  const displayName = provider?.displayName ?? notice.providerId;
+  const described = describePanelNotice(notice.code, { provider: displayName, app: APP_NAME });
+  return {
+    msgCode: described.code,
+    kind: described.kind,
+    text: described.text,
+    logInAgain:
+      described.logInAgain && provider
+        ? { href: paths.oidcLogInAgain(provider.id), text: logInAgainText(displayName) }
+        : undefined,
+    persistsText: described.persists ? PERSISTS_TEXT : undefined,
+  };
+}
+
+function loginButtons(deps: PanelDeps, ctx: PanelContext): LoginButtonModel[] {
+  // External authentication works only over SSL; without it the buttons are not shown (§3).
+  if (!ctx.secure) return [];
+  return deps.providers
+    .listProviders()
+    .filter((p) => isOfferedForLogin(p, SERVICE))
+    .map((p) => ({
+      providerId: p.id,
+      label: p.display.label,
+      href: paths.oidcLoginButton(p.id),
+      iconDataUri: p.display.icon ? `data:${p.display.icon_type};base64,${p.display.icon}` : undefined,
+    }));
+}
+
+/**
+ * Renders the login page in place (as cpsrvd does, keeping the URL), with an optional notice, the
+ * link banner when the session waits for a link (NEED_LINK), and the username typed so far.
+ */
+export function respondWithLoginPage(
+  ctx: PanelContext,
+  deps: PanelDeps,
+  options: { status: number; notice?: LoginPageNotice; username?: string },
+): void {
+  const pending = currentSession(ctx)?.data.pendingLink;
+  ctx.status = options.status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = renderLoginPage({
+    csrfToken: ctx.state.csrfToken,
+    username: options.username ?? '',
+    notice: options.notice && noticeModel(deps, options.notice),
+    linkBanner: pending
+      ? linkAccountBannerText({
+          username: pending.preferredUsername,
+          app: APP_NAME,
+          alreadyLinked: pending.alreadyLinked,
+        })
+      : undefined,
+    buttons: loginButtons(deps, ctx),
+  });
+}
+
+/** HTTP status of a login page that shows a msg_code notice. */
+export function statusForNotice(code: PanelNoticeCode): number {
+  switch (code) {
+    case 'missing_openid_code':
+    case 'missing_openid_state':
+    case 'invalid_openid_external_validation_token':
+      return 400;
+    case 'openid_communication':
+    case 'openid_communication_no_login':
+    case 'openid_unable_to_get_access_token':
+    case 'openid_missing_id_token':
+    case 'openid_provider_misconfigured':
+      return 502;
+    case 'user_selection':
+      return 200;
+    default:
+      return 401;
+  }
+}

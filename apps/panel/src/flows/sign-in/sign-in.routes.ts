@@ -1,0 +1,104 @@
+import type { createCsrf } from '@extauth/server-kit/csrf';
+import { parseForm } from '@extauth/server-kit/forms';
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { paths, routes, safeGotoUri } from '../../http/routes.js';
+import { clearSessionCookie, currentSession, setSessionCookie } from '../../http/session-cookie.js';
+import type { ExternalAuth } from '../../sessions/session-data.js';
+import { completeAccountLink } from '../account-linking/account-linking.js';
+import { externalLoginStateOf } from '../oidc/external-login-state.js';
+import { respondWithLoginPage } from './login-page.js';
+import { startLoggedInSession, verifyLocalPassword } from './sign-in.js';
+import { loginFormSchema } from './sign-in.schema.js';
+
+const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+
+/** Logout (§3 "GET /logout/"): ends the session and shows the login page with a success notice. */
+function logOut(deps: PanelDeps) {
+  return (ctx: PanelContext) => {
+    const session = currentSession(ctx);
+    if (session) deps.sessions.destroySession(session);
+    clearSessionCookie(ctx);
+    ctx.state.sessionLookup = { status: 'none' };
+    respondWithLoginPage(ctx, deps, { status: 200, notice: { type: 'logged_out' } });
+  };
+}
+
+export function registerSignInRoutes(
+  router: Router<PanelState>,
+  deps: PanelDeps,
+  csrf: ReturnType<typeof createCsrf>,
+): void {
+  router.get(routes.loginPage, (ctx) => {
+    const session = currentSession(ctx);
+    if (session && externalLoginStateOf(session) === 'logged_in') {
+      ctx.redirect(paths.home(session.securityToken));
+      return;
+    }
+    respondWithLoginPage(ctx, deps, { status: 200 });
+  });
+
+  // A bookmarked or reloaded form target: send the browser to the form instead of a 405.
+  router.get(routes.loginSubmit, (ctx) => ctx.redirect(paths.loginPage()));
+
+  router.post(routes.loginSubmit, formBody, csrf.require, async (ctx) => {
+    const form = parseForm(loginFormSchema, ctx.request.body);
+    if (!form.ok) {
+      return respondWithLoginPage(ctx, deps, { status: 400, notice: { type: 'login_message', code: 'invalid_login' } });
+    }
+    const { user, pass } = form.data;
+    if (!user) {
+      return respondWithLoginPage(ctx, deps, {
+        status: 400,
+        notice: { type: 'login_message', code: 'missing_username' },
+      });
+    }
+    const checked = await verifyLocalPassword(deps, user, pass);
+    if (!checked.ok) {
+      // In NEED_LINK the session keeps the link data, so the banner shows again (spec §11).
+      return respondWithLoginPage(ctx, deps, {
+        status: 401,
+        notice: { type: 'login_message', code: 'invalid_login' },
+        username: user,
+      });
+    }
+    const session = currentSession(ctx);
+    const pending = externalLoginStateOf(session) === 'need_link' ? session?.data.pendingLink : undefined;
+    let externalAuth: ExternalAuth | undefined;
+    if (session && pending) {
+      const linked = await completeAccountLink(deps, pending, checked.username);
+      if (!linked.ok) {
+        // The stored ID token will not become valid: drop it, so the user starts the flow again.
+        session.data.pendingLink = undefined;
+        deps.sessions.saveSession(session);
+        return respondWithLoginPage(ctx, deps, {
+          status: linked.error === 'invalid_login' ? 403 : 502,
+          notice: { type: 'login_message', code: linked.error },
+          username: user,
+        });
+      }
+      externalAuth = linked.externalAuth;
+    }
+    const fresh = startLoggedInSession(deps, session, checked.username, externalAuth ? { externalAuth } : {});
+    deps.logger.info('login', { username: checked.username, method: pending ? 'password+link' : 'password' });
+    setSessionCookie(ctx, fresh);
+    ctx.status = 303;
+    ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(pending?.gotoUri ?? form.data.goto_uri)));
+  });
+
+  /**
+   * Home's "Log out" is a real button: a POST inside the security-token prefix with a CSRF token,
+   * answered with a redirect to `/logout/` (POST/redirect/GET). WHM's own GET forms stay for
+   * fidelity (§3): `/logout/` and `/cpsess…/logout/`; at worst a foreign page ends a session there.
+   */
+  router.post(routes.securedLogout, formBody, csrf.require, (ctx) => {
+    const session = currentSession(ctx);
+    if (session) deps.sessions.destroySession(session);
+    clearSessionCookie(ctx);
+    ctx.status = 303;
+    ctx.redirect(paths.logout());
+  });
+  router.get(routes.logout, logOut(deps));
+  router.get(routes.securedLogout, logOut(deps));
+}

@@ -1,0 +1,59 @@
+import { panelPaths } from '@extauth/shared/contract';
+
+/**
+ * The panel's one route table. Public routes are @koa/router paths; authenticated routes live under
+ * WHM's security-token prefix `/cpsessNNNNNNNNNN/` (spec §2.4) and are matched by pattern.
+ */
+export const routes = Object.freeze({
+  loginPage: '/',
+  loginSubmit: '/login/',
+  logout: '/logout/',
+  stylesheet: '/styles/whm.css',
+  providerButtonStyles: '/styles/external-auth-buttons.css',
+  oidcStart: panelPaths.loginStart(':provider'),
+  oidcCallback: panelPaths.callback(':provider'),
+  /** Any path that claims a security token, valid or not (the session guard's scope). */
+  securedArea: /^\/cpsess([^/]*)(\/.*)?$/,
+  home: /^\/cpsess\d{10}\/$/,
+  securedLogout: /^\/cpsess\d{10}\/logout\/$/,
+});
+
+/** `key=value` pairs in order; `/` stays readable, as in WHM's own links (`?goto_uri=/`). */
+function query(params: ReadonlyArray<readonly [string, string]>): string {
+  if (params.length === 0) return '';
+  const enc = (v: string) => encodeURIComponent(v).replace(/%2F/g, '/');
+  return `?${params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}`;
+}
+
+export const paths = Object.freeze({
+  loginPage: () => routes.loginPage,
+  loginSubmit: () => routes.loginSubmit,
+  logout: () => routes.logout,
+  stylesheet: () => routes.stylesheet,
+  providerButtonStyles: () => routes.providerButtonStyles,
+  /** The login button's link (§4): WHM's page JS would append goto_uri and goto_app. */
+  oidcLoginButton: (provider: string) =>
+    `${panelPaths.loginStart(provider)}${query([
+      ['user', ''],
+      ['theme', ''],
+      ['parameterized_form', ''],
+    ])}`,
+  /** The "Log in to P again." building block of the notices (§4.1). */
+  oidcLogInAgain: (provider: string) => `${panelPaths.loginStart(provider)}${query([['goto_uri', '/']])}`,
+  oidcCallback: (provider: string) => panelPaths.callback(provider),
+  home: (securityToken: string) => `/cpsess${securityToken}/`,
+  /** Inside the token prefix, so another site cannot log the user out with a plain link. */
+  securedLogout: (securityToken: string) => `/cpsess${securityToken}/logout/`,
+  /** A relative goto (already checked with `safeGotoUri`) inside the session's token prefix. */
+  securedGoto: (securityToken: string, gotoUri: string) => `/cpsess${securityToken}${gotoUri}`,
+});
+
+/**
+ * A `goto_uri` we may redirect to after login: an absolute path on this host, never `//host`, a
+ * backslash or control characters. Anything else means "/".
+ */
+export function safeGotoUri(candidate: string | undefined): string {
+  if (!candidate || candidate.length > 1024) return '/';
+  if (!/^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/.test(candidate)) return '/';
+  return candidate;
+}

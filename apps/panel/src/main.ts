@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { ConfigError } from '@extauth/server-kit/errors';
+import { createConsoleLogger } from '@extauth/server-kit/logger';
+import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import { loadPanelConfig } from './config.js';
+import { startPanel } from './server.js';
+
+/** The panel's own entry point (containers, or running it alone): config → certificates → start. */
+async function main(): Promise<void> {
+  const logger = createConsoleLogger('panel');
+  const config = loadPanelConfig(process.env);
+  const certs = await ensureDevCertificates({ dir: path.join(config.dataDir, 'tls'), hostnames: config.tlsHostnames });
+  const panel = await startPanel(config, { tls: certs, caPem: certs.caPem, logger });
+  const root = panel.rootPassword;
+  console.log(`WHM panel: ${panel.url}/ (user root)`);
+  if (root.source === 'env') console.log('root password: from PANEL_ROOT_PASSWORD');
+  if (root.source === 'file') console.log(`root password: in ${root.file}`);
+  if (root.source === 'memory') console.log(`root password (in-memory mode): ${root.value}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, stopping`);
+    panel.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('failed to stop cleanly', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import * as client from 'openid-client';
+
+/** The msg_codes (§4.1) a failure talking to the IdP can end in. */
+export type OidcFailureNotice =
+  | 'openid_communication'
+  | 'openid_communication_no_login'
+  | 'openid_unable_to_get_access_token'
+  | 'openid_missing_id_token'
+  | 'openid_provider_misconfigured';
+
+export interface OidcFailure {
+  ok: false;
+  notice: OidcFailureNotice;
+  /** For the log only; never shown to the user. */
+  detail: string;
+}
+
+export type OidcResult<T> = ({ ok: true } & T) | OidcFailure;
+
+export function oidcFailure(notice: OidcFailureNotice, detail: string): OidcFailure {
+  return { ok: false, notice, detail };
+}
+
+const PROTOCOL_MISMATCH = new Set([
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+]);
+const BAD_TOKEN_RESPONSE = new Set([
+  'OAUTH_RESPONSE_IS_NOT_CONFORM',
+  'OAUTH_RESPONSE_IS_NOT_JSON',
+  'OAUTH_PARSE_ERROR',
+  'OAUTH_UNSUPPORTED_OPERATION',
+]);
+
+/** A failure to reach the IdP at all: refused, reset, TLS, DNS, timeout. */
+export function isNetworkError(err: unknown): boolean {
+  if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
+  return err instanceof TypeError && (err.message === 'fetch failed' || err.cause instanceof Error);
+}
+
+/** The token response body oauth4webapi attached to an "invalid response" error, if any. */
+function tokenResponseBody(err: client.ClientError): Record<string, unknown> | undefined {
+  const inner = (err.cause as { cause?: { body?: unknown } } | undefined)?.cause;
+  const body = inner?.body;
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Translates what openid-client throws from `authorizationCodeGrant` or `fetchUserInfo` into a
+ * notice (§5.2 steps 5-6). Returns undefined for errors that are not about the IdP (our bugs),
+ * which the caller lets propagate.
+ */
+export function translateOidcError(err: unknown): OidcFailure | undefined {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (err instanceof client.ResponseBodyError) {
+    return oidcFailure('openid_unable_to_get_access_token', `${err.error}: ${err.error_description ?? ''}`);
+  }
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    return oidcFailure('openid_unable_to_get_access_token', detail);
+  }
+  if (err instanceof client.ClientError) {
+    const code = err.code ?? '';
+    if (code === 'OAUTH_INVALID_RESPONSE') {
+      const body = tokenResponseBody(err);
+      // Without a body the problem was in the authorization response (e.g. its `iss`).
+      if (!body) return oidcFailure('openid_provider_misconfigured', detail);
+      const missingIdToken = typeof body.access_token === 'string' && body.id_token === undefined;
+      return oidcFailure(missingIdToken ? 'openid_missing_id_token' : 'openid_unable_to_get_access_token', detail);
+    }
+    if (PROTOCOL_MISMATCH.has(code)) return oidcFailure('openid_provider_misconfigured', detail);
+    if (BAD_TOKEN_RESPONSE.has(code)) return oidcFailure('openid_unable_to_get_access_token', detail);
+    return oidcFailure('openid_communication', `${code} ${detail}`);
+  }
+  if (isNetworkError(err)) return oidcFailure('openid_communication', detail);
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Clock, systemClock } from '@extauth/server-kit/clock';
+import { createSealer } from '@extauth/server-kit/crypto';
+import { startHttpsServer } from '@extauth/server-kit/https-server';
+import { loadOrCreateLicence } from '@extauth/server-kit/licence';
+import type { Logger } from '@extauth/server-kit/logger';
+import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
+import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
+import { createApp } from './app.js';
+import { ensureRootPassword, type RootPasswordSource } from './bootstrap/root-password.js';
+import type { PanelConfig } from './config.js';
+import type { PanelDeps } from './deps.js';
+import { createBackChannel } from './oidc/back-channel.js';
+import { createRelyingParty } from './oidc/relying-party.js';
+import { createDemoProviderRegistry } from './providers/provider-state.js';
+import { createSessionManager } from './sessions/session-manager.js';
+import { openPanelDatabase } from './store/database.js';
+import { createLinkStore } from './store/links.store.js';
+import { createSessionStore } from './store/sessions.store.js';
+import { createUserStore } from './store/users.store.js';
+
+export interface StartedPanel {
+  url: string;
+  port: number;
+  rootPassword: RootPasswordSource;
+  close(): Promise<void>;
+}
+
+export interface PanelRuntime {
+  tls: { certPem: string; keyPem: string };
+  /** The CA the panel trusts for its back channel to the IdP (and nothing else). */
+  caPem: string;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Opens storage, makes sure root exists, and serves the panel over HTTPS. Nothing talks to the IdP
+ * here: discovery happens at the first "Log in via WebPros", so startup stays fast and does not
+ * depend on the IdP being up.
+ */
+export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Promise<StartedPanel> {
+  const clock = runtime.clock ?? systemClock;
+  const onDisk = config.storage === 'sqlite';
+  const panelDir = onDisk ? path.join(config.dataDir, 'panel') : undefined;
+  if (panelDir) {
+    // Owner-only: the folder holds password hashes, sealed sessions, secrets and the root password.
+    fs.mkdirSync(panelDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(panelDir, 0o700);
+  }
+  const db = openPanelDatabase(panelDir ? path.join(panelDir, 'panel.sqlite') : ':memory:');
+  const backChannel = createBackChannel({ caPem: runtime.caPem });
+  try {
+    const secrets = loadOrCreateSecrets(panelDir && path.join(panelDir, 'secrets.json'), ['sessionKey', 'csrfSecret']);
+    const licence = loadOrCreateLicence(onDisk ? config.dataDir : undefined, config.webprosClient);
+    const users = createUserStore(db);
+    const hashParams = config.passwordHash === 'fast' ? FAST_TEST_SCRYPT : DEFAULT_SCRYPT;
+    const rootPassword = await ensureRootPassword({
+      users,
+      clock,
+      hashParams,
+      envPassword: config.rootPassword,
+      panelDir,
+    });
+    const deps: PanelDeps = {
+      config,
+      logger: runtime.logger,
+      clock,
+      users,
+      links: createLinkStore(db),
+      sessions: createSessionManager({
+        store: createSessionStore(db),
+        sealer: createSealer(secrets.sessionKey),
+        clock,
+      }),
+      providers: createDemoProviderRegistry(licence),
+      relyingParty: createRelyingParty({
+        issuer: config.issuer,
+        redirectUri: config.redirectUri,
+        fetch: backChannel.fetch,
+        clock,
+      }),
+      hashParams,
+      csrfSecret: secrets.csrfSecret,
+    };
+    const server = await startHttpsServer({
+      handler: createApp(deps).callback(),
+      host: config.listenHost,
+      port: config.port,
+      tls: runtime.tls,
+    });
+    runtime.logger.info('panel listening', { url: config.publicUrl, issuer: config.issuer, storage: config.storage });
+    let closing: Promise<void> | undefined;
+    return {
+      url: config.publicUrl,
+      port: server.port,
+      rootPassword,
+      close: () => {
+        closing ??= (async () => {
+          await server.close();
+          await backChannel.close();
+          db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await backChannel.close();
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * What a session holds between requests (sealed at rest: it contains ID tokens). Parsed with zod
+ * when opened, so a row written by an older version or tampered with is treated as no session.
+ */
+
+/** The OIDC round trip in flight (§5.1 `openid_connect_state`, plus our PKCE verifier and nonce). */
+export const oidcRoundTripSchema = z.object({
+  providerId: z.string(),
+  externalValidationToken: z.string(),
+  pkceCodeVerifier: z.string(),
+  nonce: z.string(),
+  action: z.enum(['login', 'link']),
+  gotoUri: z.string(),
+  gotoApp: z.string(),
+  parameterizedForm: z.string(),
+  tokenDenied: z.string(),
+  user: z.string(),
+  startedAt: z.number(),
+});
+export type OidcRoundTrip = z.infer<typeof oidcRoundTripSchema>;
+
+/** NEED_LINK (§5.4): an external identity waiting for a local password to be linked. */
+export const pendingLinkSchema = z.object({
+  providerId: z.string(),
+  subject: z.string(),
+  idToken: z.string(),
+  preferredUsername: z.string(),
+  email: z.string().optional(),
+  alreadyLinked: z.boolean(),
+  gotoUri: z.string(),
+});
+export type PendingLink = z.infer<typeof pendingLinkSchema>;
+
+/** How an authenticated session was established through a provider (§5.3). */
+export const externalAuthSchema = z.object({
+  providerId: z.string(),
+  subject: z.string(),
+  idToken: z.string(),
+  /** Unix ms; §5.2 step 7. */
+  tokenExpiresAt: z.number(),
+  authenticatedAt: z.number(),
+});
+export type ExternalAuth = z.infer<typeof externalAuthSchema>;
+
+export const sessionDataSchema = z.object({
+  oidc: oidcRoundTripSchema.optional(),
+  pendingLink: pendingLinkSchema.optional(),
+  externalAuth: externalAuthSchema.optional(),
+});
+export type SessionData = z.infer<typeof sessionDataSchema>;

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { openPanelDatabase } from './database.js';
+import { createLinkStore } from './links.store.js';
+import { createSessionStore } from './sessions.store.js';
+import { createUserStore } from './users.store.js';
+
+const now = new Date('2026-12-03T12:00:00Z');
+
+function stores() {
+  const db = openPanelDatabase(':memory:');
+  const users = createUserStore(db);
+  users.setPassword('root', 'scrypt$hash-1', 'env', now);
+  users.setPassword('reseller1', 'scrypt$hash-2', 'env', now);
+  return { db, users, links: createLinkStore(db), sessions: createSessionStore(db) };
+}
+
+describe('user store', () => {
+  test('creates a user, then replaces its hash and origin', () => {
+    const { users } = stores();
+    assert.deepEqual(users.findUser('root'), {
+      username: 'root',
+      passwordHash: 'scrypt$hash-1',
+      passwordOrigin: 'env',
+    });
+    users.setPassword('root', 'scrypt$hash-3', 'file', now);
+    assert.deepEqual(users.findUser('root'), {
+      username: 'root',
+      passwordHash: 'scrypt$hash-3',
+      passwordOrigin: 'file',
+    });
+    assert.equal(users.findUser('nobody'), undefined);
+  });
+});
+
+describe('link store', () => {
+  const link = (subject: string, username: string, preferredUsername = 'a@example.com') => ({
+    providerId: 'webpros',
+    subject,
+    username,
+    preferredUsername,
+    linkTime: 1_800_000_000,
+  });
+
+  test('finds links by (provider, subject) only; the email label plays no part', () => {
+    const { links } = stores();
+    links.linkIdentity(link('sub-1', 'root', 'same@example.com'));
+    assert.deepEqual(links.findUsernamesLinkedTo('webpros', 'sub-1'), ['root']);
+    assert.deepEqual(links.findUsernamesLinkedTo('webpros', 'sub-2'), []);
+    assert.deepEqual(links.findUsernamesLinkedTo('cpanelid', 'sub-1'), []);
+    assert.deepEqual(links.findUsernamesLinkedTo('webpros', 'same@example.com'), []);
+  });
+
+  test('is many-to-many, and linking twice refreshes label and time without duplicating', () => {
+    const { links } = stores();
+    links.linkIdentity(link('sub-1', 'root'));
+    links.linkIdentity(link('sub-1', 'reseller1'));
+    links.linkIdentity(link('sub-2', 'root'));
+    links.linkIdentity({ ...link('sub-1', 'root', 'new@example.com'), linkTime: 1_800_000_100 });
+    assert.deepEqual(links.findUsernamesLinkedTo('webpros', 'sub-1'), ['reseller1', 'root']);
+    const rootLinks = links.listLinksOfUser('root');
+    assert.equal(rootLinks.length, 2);
+    assert.deepEqual(
+      rootLinks.find((l) => l.subject === 'sub-1'),
+      { ...link('sub-1', 'root', 'new@example.com'), linkTime: 1_800_000_100 },
+    );
+  });
+
+  test('unlinks one identity from one account and reports whether it existed', () => {
+    const { links } = stores();
+    links.linkIdentity(link('sub-1', 'root'));
+    assert.equal(links.unlinkIdentity('webpros', 'sub-1', 'root'), true);
+    assert.equal(links.unlinkIdentity('webpros', 'sub-1', 'root'), false);
+    assert.deepEqual(links.listLinksOfUser('root'), []);
+  });
+
+  test('refuses a link to an account that does not exist', () => {
+    const { links } = stores();
+    assert.throws(() => links.linkIdentity(link('sub-1', 'ghost')), /FOREIGN KEY/);
+  });
+});
+
+describe('session store', () => {
+  const record = (idHash: string, expiresAt: number, username: string | null = null) => ({
+    idHash,
+    securityToken: '0123456789',
+    username,
+    sealedData: 'v1.sealed',
+    createdAt: 0,
+    lastSeenAt: 0,
+    expiresAt,
+  });
+
+  test('finds only live sessions, and sweeps expired ones', () => {
+    const { sessions } = stores();
+    sessions.insertSession(record('a', 1000));
+    sessions.insertSession(record('b', 3000, 'root'));
+    assert.equal(sessions.findLiveSession('a', 999)?.idHash, 'a');
+    assert.equal(sessions.findLiveSession('a', 1000), undefined);
+    assert.equal(sessions.deleteExpiredSessions(2000), 1);
+    assert.equal(sessions.findLiveSession('b', 2000)?.username, 'root');
+  });
+
+  test('saves data, extends and destroys', () => {
+    const { sessions } = stores();
+    sessions.insertSession(record('a', 1000));
+    sessions.saveSessionData('a', 'v1.other', 500, 5000);
+    assert.equal(sessions.findLiveSession('a', 4000)?.sealedData, 'v1.other');
+    sessions.extendSession('a', 4000, 9000);
+    assert.equal(sessions.findLiveSession('a', 8000)?.lastSeenAt, 4000);
+    sessions.destroySession('a');
+    assert.equal(sessions.findLiveSession('a', 0), undefined);
+  });
+});

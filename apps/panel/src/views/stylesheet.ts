@@ -1,0 +1,56 @@
+import type { ProviderState } from '../providers/provider-state.js';
+
+/** The panel's stylesheet, served from `/styles/whm.css` (the CSP allows styles from files only). */
+export const PANEL_CSS = `
+:root { --whm-blue: #0e3b66; --whm-orange: #ff6c2c; --text: #1f2933; --muted: #52606d; --border: #cbd2d9; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 "Open Sans", "Helvetica Neue", Arial, sans-serif; color: var(--text); background: #f0f3f6; }
+a { color: #0b62a4; }
+.brand-mark { display: inline-block; font-weight: 700; font-size: 28px; letter-spacing: 2px; color: var(--whm-blue); }
+.login-page, .error-page { display: flex; justify-content: center; padding: 48px 16px; }
+.panel-card, .login-container { width: 100%; max-width: 420px; background: #fff; border: 1px solid var(--border);
+  border-radius: 6px; padding: 28px 32px; box-shadow: 0 2px 6px rgba(0, 0, 0, .06); }
+.login-brand { text-align: center; margin-bottom: 18px; }
+.notice { border-radius: 4px; padding: 10px 12px; margin: 0 0 16px; border: 1px solid; }
+.error-notice { background: #fdecea; border-color: #f5c2bd; color: #8a1c12; }
+.success-notice { background: #e8f5e9; border-color: #b7dfb9; color: #1e5b22; }
+.info-notice { background: #e8f1fb; border-color: #b9d3f0; color: #123f6e; }
+.link-account-banner { background: #fff8e1; border: 1px solid #f3d98b; border-radius: 4px; padding: 10px 12px; margin: 0 0 16px; }
+#login_form label { display: block; font-weight: 600; margin: 12px 0 4px; }
+#login_form input[type="text"], #login_form input[type="password"] { width: 100%; padding: 8px 10px;
+  border: 1px solid var(--border); border-radius: 4px; font-size: 15px; }
+.button-primary { display: block; width: 100%; margin-top: 18px; padding: 10px; border: 0; border-radius: 4px;
+  background: var(--whm-orange); color: #fff; font-size: 16px; font-weight: 600; cursor: pointer; }
+.or-separator { display: flex; align-items: center; gap: 10px; margin: 22px 0 8px; color: var(--muted); }
+.or-separator::before, .or-separator::after { content: ""; flex: 1; border-top: 1px solid var(--border); }
+.external-auth-label { text-align: center; color: var(--muted); margin-bottom: 8px; }
+.external-auth-button { display: flex; align-items: center; justify-content: center; gap: 8px; padding: 9px;
+  border-radius: 4px; text-decoration: none; font-weight: 600; margin-top: 8px; }
+.external-auth-icon { width: 20px; height: 20px; }
+.topbar { display: flex; align-items: center; gap: 24px; padding: 10px 24px; background: var(--whm-blue); color: #fff; }
+.topbar .brand-mark { color: #fff; font-size: 22px; }
+.topbar .spacer { flex: 1; }
+.topbar a { color: #fff; }
+.logout-form { margin: 0; }
+.button-link { background: none; border: 1px solid rgba(255, 255, 255, .6); border-radius: 4px; color: #fff;
+  padding: 4px 12px; font: inherit; cursor: pointer; }
+.home-main { max-width: 960px; margin: 24px auto; padding: 0 16px; }
+.home-main section { background: #fff; border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; margin-bottom: 16px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--border); }
+`;
+
+/**
+ * Each provider's button colours from its display configuration (§6.2), as a stylesheet: WHM puts
+ * them in a style attribute, which our CSP forbids. Colours and ids are validated before use.
+ */
+export function renderProviderButtonStyles(providers: readonly ProviderState[]): string {
+  return providers
+    .filter((p) => /^[a-z0-9_-]+$/.test(p.id))
+    .map((p) => {
+      const { color, textcolor } = p.display;
+      if (!/^[0-9a-fA-F]{3,6}$/.test(color) || !/^[0-9a-fA-F]{3,6}$/.test(textcolor)) return '';
+      return `.external-auth-button.provider-${p.id} { background-color: #${color}; color: #${textcolor}; }\n`;
+    })
+    .join('');
+}
