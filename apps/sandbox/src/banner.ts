@@ -1,0 +1,30 @@
+import type { RunningSandbox } from './sandbox.js';
+
+/** The message a person sees once everything answers: where to go and how to log in. */
+export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): string {
+  const { idp, panel, mail, config } = sandbox;
+  const root =
+    panel.rootPassword.source === 'env'
+      ? 'from PANEL_ROOT_PASSWORD'
+      : panel.rootPassword.source === 'file'
+        ? `in ${panel.rootPassword.file}`
+        : `${panel.rootPassword.value} (in memory only)`;
+  const lines = [
+    '',
+    `extauth-sandbox is ready (${Math.round(elapsedMs)} ms)`,
+    '',
+    `  WHM panel     ${panel.url}/`,
+    `  WebPros IdP   ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`,
+    mail
+      ? `  Mail catcher  ${mail.webUrl}   (SMTP localhost:${mail.smtpPort}, REST ${mail.webUrl}/api/email)`
+      : '  Mail catcher  disabled (MAILDEV_ENABLED=false)',
+    '',
+    `  IdP demo account   ${idp.demo.email} / ${idp.demo.password}`,
+    `  WHM user root      password ${root}`,
+    `  Data folder        ${config.storage === 'memory' ? `${config.dataDir} (certificates only; storage in memory)` : config.dataDir}`,
+    `  Local CA           ${sandbox.caFile} (trust it in your browser to avoid certificate warnings)`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  return lines.join('\n');
+}
