@@ -7,7 +7,8 @@ export const MAILDEV = 'http://localhost:1080';
 interface MailDevEmail {
   subject: string;
   text?: string;
-  date: string;
+  /** When MailDev received the message (ISO 8601). */
+  time: string;
   to: { address: string }[];
 }
 
@@ -24,7 +25,7 @@ export async function readCodeFromMailDev(address: string, subjectPrefix: string
     const emails = (await res.json()) as MailDevEmail[];
     const match = emails
       .filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()))
-      .filter((m) => m.subject.startsWith(subjectPrefix) && new Date(m.date) >= new Date(since.getTime() - 1000))
+      .filter((m) => m.subject.startsWith(subjectPrefix) && new Date(m.time) >= new Date(since.getTime() - 1000))
       .at(-1);
     const code = match && /(\d{6})$/.exec(match.subject)?.[1];
     if (code) {

@@ -4,17 +4,21 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type { IdpDeps } from './deps.js';
+import { accountRoutes } from './flows/account/account.routes.js';
 import { consentRoutes } from './flows/consent/consent.routes.js';
+import { emailCodeRoutes } from './flows/email-code/email-code.routes.js';
 import { interactionRoutes } from './flows/interaction/interaction.routes.js';
 import { loginRoutes } from './flows/login/login.routes.js';
+import { passwordResetRoutes } from './flows/password-reset/password-reset.routes.js';
+import { signupRoutes } from './flows/signup/signup.routes.js';
 import { idpRoutes } from './http/routes.js';
-import type { Stylesheet } from './http/stylesheet.js';
+import type { StaticAsset, Stylesheet } from './http/stylesheet.js';
 import { renderErrorPage } from './views/error.views.js';
 
 /**
  * The IdP's Koa app: our interaction pages and assets in front, oidc-provider mounted behind them.
  */
-export function createApp(deps: IdpDeps & { stylesheet: Stylesheet }): Koa {
+export function createApp(deps: IdpDeps & { stylesheet: Stylesheet; script: StaticAsset }): Koa {
   const app = new Koa();
   // koa-mount runs the provider with this app's ctx, so cookies are signed with these keys; they
   // must be the provider's, or interactionDetails() finds no signed cookie (stack-notes gotcha 1).
@@ -22,10 +26,20 @@ export function createApp(deps: IdpDeps & { stylesheet: Stylesheet }): Koa {
 
   const assets = new Router();
   assets.get(idpRoutes.stylesheet, deps.stylesheet.serve);
+  assets.get(idpRoutes.script, deps.script.serve);
 
   app.use(securityHeaders({ presetCsp: true }));
   app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(deps.view, page) }));
-  for (const router of [assets, interactionRoutes(deps), loginRoutes(deps), consentRoutes(deps)]) {
+  const flows = [
+    interactionRoutes(deps),
+    loginRoutes(deps),
+    signupRoutes(deps),
+    emailCodeRoutes(deps),
+    passwordResetRoutes(deps),
+    consentRoutes(deps),
+    accountRoutes(deps),
+  ];
+  for (const router of [assets, ...flows]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -17,6 +17,8 @@ describe('loadIdpConfig', () => {
       brand: 'WebPros',
       demo: { email: 'demo@example.com', password: 'sandbox-demo-password' },
       smtp: { host: 'localhost', port: 1025, from: '"WebPros Account" <no-reply@example.com>' },
+      loginLimits: { failuresPerAccount: 10, failuresPerIp: 100, windowSeconds: 900 },
+      emailCodeResendSeconds: 30,
       panel: { hostname: 'localhost', port: 2087 },
       panelClient: { id: undefined, secret: undefined },
     });
@@ -38,6 +40,10 @@ describe('loadIdpConfig', () => {
         PANEL_PORT: '2088',
         WEBPROS_CLIENT_ID: 'id-1',
         WEBPROS_CLIENT_SECRET: 'a-secret-of-16-chars',
+        IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        IDP_LOGIN_MAX_FAILURES_PER_IP: '7',
+        IDP_LOGIN_FAILURE_WINDOW_SECONDS: '60',
+        IDP_EMAIL_CODE_RESEND_SECONDS: '5',
       },
       { cwd: '/x' },
     );
@@ -50,6 +56,8 @@ describe('loadIdpConfig', () => {
     assert.equal(config.storage, 'memory');
     assert.equal(config.passwordHashing, 'fast');
     assert.equal(config.brand, 'Acme');
+    assert.deepEqual(config.loginLimits, { failuresPerAccount: 3, failuresPerIp: 7, windowSeconds: 60 });
+    assert.equal(config.emailCodeResendSeconds, 5);
   });
 
   test('names each bad variable and its value in one ConfigError', () => {
@@ -61,6 +69,7 @@ describe('loadIdpConfig', () => {
           IDP_DEMO_EMAIL: 'not-an-email',
           IDP_DEMO_PASSWORD: 'short',
           SANDBOX_STORAGE: 'postgres',
+          IDP_LOGIN_MAX_FAILURES_PER_IP: '0',
         }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
@@ -70,6 +79,7 @@ describe('loadIdpConfig', () => {
         assert.match(err.message, /IDP_DEMO_EMAIL: must be an email address/);
         assert.match(err.message, /IDP_DEMO_PASSWORD: must be at least 12 characters/);
         assert.match(err.message, /SANDBOX_STORAGE: must be sqlite or memory/);
+        assert.match(err.message, /IDP_LOGIN_MAX_FAILURES_PER_IP: must be at least 1 \(got "0"\)/);
         return true;
       },
     );

@@ -6,10 +6,19 @@ import {
   DEFAULT_PUBLIC_HOSTNAME,
   DEFAULT_SMTP_PORT,
 } from '@extauth/shared/contract';
+import { MIN_PASSWORD_CODE_POINTS } from '@extauth/shared/idp-forms';
 import { z } from 'zod';
 
 /** The IdP's password rule (spec/webpros-account.md), applied to the seeded demo password too. */
-export const MIN_PASSWORD_CODE_POINTS = 12;
+export { MIN_PASSWORD_CODE_POINTS };
+
+const envCount = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1_000_000, { error: 'must be at most 1000000' })
+    .default(fallback);
 
 const envSchema = z.object({
   SANDBOX_DATA_DIR: z.string().optional(),
@@ -38,6 +47,10 @@ const envSchema = z.object({
     .string()
     .min(3, { error: 'must be an address such as "Name" <no-reply@example.com>' })
     .default('"WebPros Account" <no-reply@example.com>'),
+  IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT: envCount(10),
+  IDP_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
+  IDP_LOGIN_FAILURE_WINDOW_SECONDS: envCount(15 * 60),
+  IDP_EMAIL_CODE_RESEND_SECONDS: envCount(30),
   PANEL_HOSTNAME: envHostname(DEFAULT_PUBLIC_HOSTNAME),
   PANEL_PORT: envPort(DEFAULT_PANEL_PORT),
   WEBPROS_CLIENT_ID: z
@@ -60,6 +73,10 @@ export interface IdpConfig {
   brand: string;
   demo: { email: string; password: string };
   smtp: { host: string; port: number; from: string };
+  /** Failed password attempts allowed per account and per client IP in one window (spec: rate limits). */
+  loginLimits: { failuresPerAccount: number; failuresPerIp: number; windowSeconds: number };
+  /** At most one email code per address in this many seconds ("Resend code"). */
+  emailCodeResendSeconds: number;
   /** Where the WHM-style panel is reached; its redirect URIs are registered from these. */
   panel: { hostname: string; port: number };
   /** Explicit panel client credentials; missing ones come from the licence file at start. */
@@ -80,6 +97,12 @@ export function loadIdpConfig(env: Record<string, string | undefined>, opts: { c
     brand: e.IDP_BRAND,
     demo: { email: e.IDP_DEMO_EMAIL, password: e.IDP_DEMO_PASSWORD },
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
+    loginLimits: {
+      failuresPerAccount: e.IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      failuresPerIp: e.IDP_LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: e.IDP_LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+    emailCodeResendSeconds: e.IDP_EMAIL_CODE_RESEND_SECONDS,
     panel: { hostname: e.PANEL_HOSTNAME, port: e.PANEL_PORT },
     panelClient: { id: e.WEBPROS_CLIENT_ID, secret: e.WEBPROS_CLIENT_SECRET },
   };

@@ -10,15 +10,23 @@ import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords'
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
 import { createApp } from './app.js';
 import type { IdpConfig } from './config.js';
+import { cryptoRandom, type RandomSource } from './domain/random.js';
+import { createCodeFlowCookie } from './http/code-flow.js';
+import { createLoginThrottle } from './http/login-throttle.js';
 import { idpPaths } from './http/routes.js';
-import { loadStylesheet } from './http/stylesheet.js';
+import { loadScript, loadStylesheet } from './http/stylesheet.js';
+import { createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createOidcAdapterFactory, startExpiredRowSweeper } from './oidc/adapter.js';
 import { panelClientMetadata } from './oidc/clients.js';
 import { createProvider } from './oidc/provider.js';
 import { loadOrCreateSigningKeys } from './oidc/signing-keys.js';
+import { createSqliteAccountSessionStore } from './store/account-sessions.js';
 import { createSqliteAccountsStore } from './store/accounts.js';
 import { openIdpDatabase } from './store/database.js';
+import { createSqliteEmailCodeStore } from './store/email-codes.js';
 import { createSqliteOidcModelStore } from './store/oidc-models.js';
+import { createSqlitePasswordResetTicketStore } from './store/password-reset-tickets.js';
+import { createSqliteRateLimitStore } from './store/rate-limits.js';
 import { seedDemoAccount } from './store/seed.js';
 import { createSqliteSigningKeyStore } from './store/signing-keys.js';
 
@@ -33,10 +41,13 @@ export interface IdpRuntime {
   tls: { certPem: string; keyPem: string };
   logger: Logger;
   clock?: Clock;
+  /** Defaults to SMTP at SMTP_HOST:SMTP_PORT; tests pass an in-memory mailer. */
+  mailer?: Mailer;
+  random?: RandomSource;
 }
 
 export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
-const SECRET_NAMES = ['storageKey', 'cookieKey', 'csrfSecret'] as const;
+const SECRET_NAMES = ['storageKey', 'cookieKey', 'csrfSecret', 'emailCodeKey', 'codeFlowKey'] as const;
 
 /** Opens storage, builds the provider and the app, and listens. `close()` undoes all of it. */
 export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<StartedIdp> {
@@ -52,10 +63,12 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     clientSecret: config.panelClient.secret,
   });
   const db = openIdpDatabase(persistentDir);
+  const mailer = runtime.mailer ?? createSmtpMailer(config.smtp);
   const cleanups: (() => void | Promise<void>)[] = [
     () => {
       db.close();
     },
+    () => mailer.close(),
   ];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -79,7 +92,12 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     if (seeded === 'exists') logger.info('demo account exists; IDP_DEMO_PASSWORD applies only when it is created');
 
     const stylesheet = loadStylesheet();
-    const view = { brand: config.brand, stylesheetHref: idpPaths.stylesheet(stylesheet.version) };
+    const script = loadScript();
+    const view = {
+      brand: config.brand,
+      stylesheetHref: idpPaths.stylesheet(stylesheet.version),
+      scriptHref: idpPaths.script(script.version),
+    };
     const provider = createProvider({
       issuer: config.issuer,
       adapter: createOidcAdapterFactory({ store: oidcModels, sealer }),
@@ -105,7 +123,31 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     cleanups.push(() => sweeper.stop());
 
     const csrf = createCsrf({ cookieName: 'idp_csrf', secret: secrets.csrfSecret });
-    const app = createApp({ provider, accounts, csrf, passwordHashing, view, logger, stylesheet });
+    const app = createApp({
+      provider,
+      accounts,
+      emailCodes: createSqliteEmailCodeStore(db),
+      resetTickets: createSqlitePasswordResetTicketStore(db),
+      accountSessions: createSqliteAccountSessionStore(db),
+      oidcModels,
+      csrf,
+      codeFlow: createCodeFlowCookie({ sealer: createSealer(secrets.codeFlowKey), clock }),
+      loginThrottle: createLoginThrottle({
+        rateLimits: createSqliteRateLimitStore(db),
+        clock,
+        limits: config.loginLimits,
+      }),
+      passwordHashing,
+      emailCodeKey: secrets.emailCodeKey,
+      emailCodeResendSeconds: config.emailCodeResendSeconds,
+      mailer,
+      clock,
+      random: runtime.random ?? cryptoRandom,
+      view,
+      logger,
+      stylesheet,
+      script,
+    });
     const server = await startHttpsServer({
       handler: app.callback(),
       host: config.listen.host,

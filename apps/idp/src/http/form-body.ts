@@ -1,10 +1,35 @@
+import { AppError } from '@extauth/server-kit/errors';
+import { idpMessages } from '@extauth/shared/idp-messages';
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 
 /** Our forms are small; anything larger is refused with 413 before it is parsed. */
 export const FORM_LIMIT = '32kb';
 
+/**
+ * True when every `name=value` pair decodes as UTF-8. The parser (qs) silently keeps an undecodable
+ * pair as raw `%FF` text, which would then be stored or compared as if it were what was typed.
+ */
+export function isValidFormEncoding(raw: string): boolean {
+  for (const pair of raw.split('&')) {
+    try {
+      decodeURIComponent(pair.replace(/\+/g, ' '));
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** urlencoded bodies only (no JSON), for the IdP's own form routes; oidc-provider parses its own. */
 export function formBody(): Middleware {
-  return bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT });
+  const parse = bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT });
+  return (ctx, next) =>
+    parse(ctx, async () => {
+      const raw = (ctx.request as { rawBody?: unknown }).rawBody;
+      if (typeof raw === 'string' && !isValidFormEncoding(raw)) {
+        throw new AppError('form_invalid_utf8', idpMessages.form_invalid_utf8, { status: 400 });
+      }
+      await next();
+    });
 }

@@ -36,6 +36,7 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
           grantIdHash: payload.grantId ? sha256Hex(payload.grantId) : undefined,
           uidHash: payload.uid ? sha256Hex(payload.uid) : undefined,
           userCodeHash: payload.userCode ? sha256Hex(payload.userCode) : undefined,
+          accountIdHash: payload.accountId ? accountIdHashOf(payload.accountId) : undefined,
           expiresAt: typeof expiresIn === 'number' ? nowMs() + expiresIn * 1000 : undefined,
         });
       },
@@ -63,6 +64,16 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
       },
     };
   };
+}
+
+/** How oidc_models rows are tied to an account, so they can be revoked together. */
+export function accountIdHashOf(accountId: string): string {
+  return sha256Hex(`account:${accountId}`);
+}
+
+/** Ends the account's OIDC sessions and revokes its grants and tokens (password change or reset). */
+export function revokeOidcAccessOfAccount(store: OidcModelStore, accountId: string): number {
+  return store.revokeOidcArtefactsOfAccount(accountIdHashOf(accountId));
 }
 
 export interface Sweeper {

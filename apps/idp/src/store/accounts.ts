@@ -10,9 +10,22 @@ export interface Account {
   familyName: string;
   passwordHash: string;
   createdAt: Date;
+  /** When the person ticked the Terms of Use box, and which version it named (seeded accounts: none). */
+  termsAcceptedAt: Date | undefined;
+  termsVersion: string | undefined;
+  newsletter: boolean;
+  /** Raised by every password change or reset; trust (issue 4) is bound to it. */
+  credentialVersion: number;
 }
 
-export type NewAccount = Omit<Account, 'createdAt'> & { createdAt: Date };
+export type NewAccount = Omit<Account, 'termsAcceptedAt' | 'termsVersion' | 'newsletter' | 'credentialVersion'> &
+  Partial<Pick<Account, 'termsAcceptedAt' | 'termsVersion' | 'newsletter'>>;
+
+/** What a signup sets; an unverified account's signup data may be replaced by a later signup. */
+export type SignupDetails = Pick<
+  Account,
+  'passwordHash' | 'givenName' | 'familyName' | 'termsAcceptedAt' | 'termsVersion' | 'newsletter'
+>;
 
 export type CreateAccountResult = { ok: true; account: Account } | { ok: false; error: 'EMAIL_TAKEN' };
 
@@ -21,6 +34,13 @@ export interface AccountsStore {
   /** Case-insensitive, on the trimmed address. */
   findAccountByEmail(email: string): Account | undefined;
   createAccount(account: NewAccount): CreateAccountResult;
+  /** Only while the address is unverified (nobody has proved they own it); false otherwise. */
+  replaceUnverifiedSignup(id: string, details: SignupDetails): boolean;
+  markEmailVerified(id: string): void;
+  changeName(id: string, givenName: string, familyName: string): void;
+  chooseNewsletter(id: string, newsletter: boolean): void;
+  /** Sets the hash and raises the credential version (revoking trust); returns the new version. */
+  replacePassword(id: string, passwordHash: string): number;
 }
 
 /** The form in which emails are compared and kept unique (spec: matched case-insensitively). */
@@ -36,6 +56,10 @@ interface AccountRow {
   family_name: string;
   password_hash: string;
   created_at: number;
+  terms_accepted_at: number | null;
+  terms_version: string | null;
+  newsletter: number;
+  credential_version: number;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -47,18 +71,42 @@ function toAccount(row: AccountRow): Account {
     familyName: row.family_name,
     passwordHash: row.password_hash,
     createdAt: new Date(row.created_at),
+    termsAcceptedAt: row.terms_accepted_at === null ? undefined : new Date(row.terms_accepted_at),
+    termsVersion: row.terms_version ?? undefined,
+    newsletter: row.newsletter === 1,
+    credentialVersion: row.credential_version,
   };
 }
 
 export function createSqliteAccountsStore(db: Db): AccountsStore {
-  const columns = 'id, email, email_verified, given_name, family_name, password_hash, created_at';
+  const columns = `id, email, email_verified, given_name, family_name, password_hash, created_at,
+    terms_accepted_at, terms_version, newsletter, credential_version`;
   const byId = db.prepare<[string], AccountRow>(`SELECT ${columns} FROM accounts WHERE id = ?`);
   const byEmail = db.prepare<[string], AccountRow>(`SELECT ${columns} FROM accounts WHERE email_normalized = ?`);
   const insert = db.prepare(
-    `INSERT INTO accounts (id, email, email_normalized, password_hash, given_name, family_name, email_verified, created_at)
-     VALUES (@id, @email, @emailNormalized, @passwordHash, @givenName, @familyName, @emailVerified, @createdAt)
+    `INSERT INTO accounts (id, email, email_normalized, password_hash, given_name, family_name, email_verified,
+       created_at, terms_accepted_at, terms_version, newsletter)
+     VALUES (@id, @email, @emailNormalized, @passwordHash, @givenName, @familyName, @emailVerified,
+       @createdAt, @termsAcceptedAt, @termsVersion, @newsletter)
      ON CONFLICT (email_normalized) DO NOTHING`,
   );
+  const replaceSignup = db.prepare(
+    `UPDATE accounts SET password_hash = @passwordHash, given_name = @givenName, family_name = @familyName,
+       terms_accepted_at = @termsAcceptedAt, terms_version = @termsVersion, newsletter = @newsletter,
+       credential_version = credential_version + 1
+     WHERE id = @id AND email_verified = 0`,
+  );
+  const verify = db.prepare('UPDATE accounts SET email_verified = 1 WHERE id = ?');
+  const rename = db.prepare('UPDATE accounts SET given_name = ?, family_name = ? WHERE id = ?');
+  const newsletter = db.prepare('UPDATE accounts SET newsletter = ? WHERE id = ?');
+  const password = db.prepare<[string, string], { credential_version: number }>(
+    'UPDATE accounts SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
+  );
+  const toDb = (d: Partial<Pick<Account, 'termsAcceptedAt' | 'termsVersion' | 'newsletter'>>) => ({
+    termsAcceptedAt: d.termsAcceptedAt?.getTime() ?? null,
+    termsVersion: d.termsVersion ?? null,
+    newsletter: d.newsletter ? 1 : 0,
+  });
   return {
     findAccountById: (id) => {
       const row = byId.get(id);
@@ -79,9 +127,34 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
         familyName: account.familyName,
         emailVerified: account.emailVerified ? 1 : 0,
         createdAt: account.createdAt.getTime(),
+        ...toDb(account),
       });
       if (changes === 0) return { ok: false, error: 'EMAIL_TAKEN' };
-      return { ok: true, account: { ...account, email } };
+      const created = byId.get(account.id);
+      if (!created) throw new Error('account vanished after insert');
+      return { ok: true, account: toAccount(created) };
+    },
+    replaceUnverifiedSignup: (id, d) =>
+      replaceSignup.run({
+        id,
+        passwordHash: d.passwordHash,
+        givenName: d.givenName,
+        familyName: d.familyName,
+        ...toDb(d),
+      }).changes === 1,
+    markEmailVerified: (id) => {
+      verify.run(id);
+    },
+    changeName: (id, givenName, familyName) => {
+      rename.run(givenName, familyName, id);
+    },
+    chooseNewsletter: (id, choice) => {
+      newsletter.run(choice ? 1 : 0, id);
+    },
+    replacePassword: (id, passwordHash) => {
+      const row = password.get(passwordHash, id);
+      if (!row) throw new Error(`no account ${id}`);
+      return row.credential_version;
     },
   };
 }

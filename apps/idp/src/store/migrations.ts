@@ -49,4 +49,48 @@ export const idpMigrations: readonly Migration[] = [
       created_at INTEGER NOT NULL
     ) STRICT`,
   },
+  {
+    version: 4,
+    name: 'self_service_accounts',
+    // Codes, reset tickets and account-session ids are stored as hashes only. `credential_version`
+    // rises with every password change or reset: trust cookies (issue 4) are bound to it, so raising
+    // it revokes all trust. `account_id_hash` lets a reset revoke the account's OIDC sessions, grants
+    // and tokens; rows written before this migration have none and simply expire.
+    up: `ALTER TABLE accounts ADD COLUMN terms_accepted_at INTEGER;
+    ALTER TABLE accounts ADD COLUMN terms_version TEXT;
+    ALTER TABLE accounts ADD COLUMN newsletter INTEGER NOT NULL DEFAULT 0 CHECK (newsletter IN (0, 1));
+    ALTER TABLE accounts ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE oidc_models ADD COLUMN account_id_hash TEXT;
+    CREATE INDEX oidc_models_account ON oidc_models (account_id_hash) WHERE account_id_hash IS NOT NULL;
+    CREATE TABLE email_codes (
+      purpose TEXT NOT NULL,
+      email_normalized TEXT NOT NULL,
+      account_id TEXT,
+      salt TEXT NOT NULL,
+      code_hash TEXT NOT NULL,
+      failed_attempts INTEGER NOT NULL DEFAULT 0,
+      sent_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (purpose, email_normalized)
+    ) STRICT;
+    CREATE TABLE password_reset_tickets (
+      token_hash TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE account_sessions (
+      id_hash TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX account_sessions_account ON account_sessions (account_id);
+    CREATE TABLE rate_limits (
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      window_started_at INTEGER NOT NULL,
+      failures INTEGER NOT NULL,
+      PRIMARY KEY (bucket, key)
+    ) STRICT;`,
+  },
 ];

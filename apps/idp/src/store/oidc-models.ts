@@ -11,6 +11,8 @@ export interface OidcModelRow {
   grantIdHash: string | undefined;
   uidHash: string | undefined;
   userCodeHash: string | undefined;
+  /** Set on the rows that belong to an account (Session, Grant, tokens, codes). */
+  accountIdHash?: string | undefined;
   /** Epoch milliseconds; undefined = no expiry. */
   expiresAt: number | undefined;
 }
@@ -36,6 +38,8 @@ export interface OidcModelStore {
   deleteOidcModel(model: string, idHash: string): void;
   deleteOidcModelsByGrant(model: string, grantIdHash: string): number;
   deleteExpiredOidcModels(nowMs: number): number;
+  /** Ends every OIDC session and revokes every grant and token of one account; returns the row count. */
+  revokeOidcArtefactsOfAccount(accountIdHash: string): number;
 }
 
 interface FoundRow {
@@ -53,10 +57,12 @@ const toFound = (row: FoundRow) => ({
 export function createSqliteOidcModelStore(db: Db): OidcModelStore {
   const live = '(expires_at IS NULL OR expires_at > @now)';
   const upsert = db.prepare(
-    `INSERT INTO oidc_models (model, id_hash, payload, grant_id_hash, uid_hash, user_code_hash, expires_at, consumed_at)
-     VALUES (@model, @idHash, @payload, @grantIdHash, @uidHash, @userCodeHash, @expiresAt, NULL)
+    `INSERT INTO oidc_models (model, id_hash, payload, grant_id_hash, uid_hash, user_code_hash, account_id_hash,
+       expires_at, consumed_at)
+     VALUES (@model, @idHash, @payload, @grantIdHash, @uidHash, @userCodeHash, @accountIdHash, @expiresAt, NULL)
      ON CONFLICT (model, id_hash) DO UPDATE SET payload = excluded.payload, grant_id_hash = excluded.grant_id_hash,
-       uid_hash = excluded.uid_hash, user_code_hash = excluded.user_code_hash, expires_at = excluded.expires_at`,
+       uid_hash = excluded.uid_hash, user_code_hash = excluded.user_code_hash,
+       account_id_hash = excluded.account_id_hash, expires_at = excluded.expires_at`,
   );
   const byId = db.prepare<{ model: string; key: string; now: number }, FoundRow>(
     `SELECT id_hash, payload, consumed_at FROM oidc_models WHERE model = @model AND id_hash = @key AND ${live}`,
@@ -73,6 +79,7 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
   );
   const destroy = db.prepare('DELETE FROM oidc_models WHERE model = ? AND id_hash = ?');
   const destroyByGrant = db.prepare('DELETE FROM oidc_models WHERE model = ? AND grant_id_hash = ?');
+  const destroyOfAccount = db.prepare('DELETE FROM oidc_models WHERE account_id_hash = ?');
   const destroyExpired = db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?');
 
   return {
@@ -84,6 +91,7 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
         grantIdHash: row.grantIdHash ?? null,
         uidHash: row.uidHash ?? null,
         userCodeHash: row.userCodeHash ?? null,
+        accountIdHash: row.accountIdHash ?? null,
         expiresAt: row.expiresAt ?? null,
       });
     },
@@ -108,5 +116,6 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
     },
     deleteOidcModelsByGrant: (model, grantIdHash) => destroyByGrant.run(model, grantIdHash).changes,
     deleteExpiredOidcModels: (now) => destroyExpired.run(now).changes,
+    revokeOidcArtefactsOfAccount: (accountIdHash) => destroyOfAccount.run(accountIdHash).changes,
   };
 }

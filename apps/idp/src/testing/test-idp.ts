@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type AdjustableClock, createAdjustableClock } from '@extauth/server-kit/clock';
 import { createHttpClient, type HttpClient } from '@extauth/server-kit/http-client';
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import { type IdpConfig, loadIdpConfig } from '../config.js';
+import { type CapturedMail, createMemoryMailer } from '../mail/memory-mailer.js';
 import { type StartedIdp, startIdp } from '../server.js';
 
 export const TEST_CLIENT_ID = 'whm-test';
@@ -17,6 +19,12 @@ export interface TestIdp {
   config: IdpConfig;
   issuer: string;
   ca: string;
+  /** The sandbox clock of this IdP (codes, limits); oidc-provider stays on real time. */
+  clock: AdjustableClock;
+  /** Every message sent, in order, as nodemailer rendered it (never on disk). */
+  outbox: CapturedMail[];
+  /** The last message whose envelope goes to `address` (compared lower-cased). */
+  lastMailTo(address: string): CapturedMail | undefined;
   /** A new cookie-keeping client: one per simulated browser. */
   browser(): HttpClient;
   close(): Promise<void>;
@@ -50,9 +58,13 @@ export async function startTestIdp(
     },
     { cwd },
   );
+  const clock = createAdjustableClock();
+  const mailer = createMemoryMailer(config.smtp.from);
   const idp = await startIdp(config, {
     tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
     logger: silentLogger,
+    clock,
+    mailer,
   });
   const browsers: HttpClient[] = [];
   return {
@@ -60,6 +72,10 @@ export async function startTestIdp(
     config,
     issuer: idp.issuer,
     ca: certificates.caPem,
+    clock,
+    outbox: mailer.outbox,
+    lastMailTo: (address) =>
+      mailer.outbox.findLast((m) => m.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase())),
     browser: () => {
       const client = createHttpClient({ ca: certificates.caPem });
       browsers.push(client);

@@ -38,3 +38,27 @@ export function textField(props: TextFieldProps): Html {
         ${props.error ? html`<p class="field-error" id="${errorId}">${props.error}</p>` : ''}
       </div>`;
 }
+
+/** A confirmation (not an error), announced politely. */
+export function formNotice(message: string | undefined): Html {
+  return message ? html`<p class="notice" role="status">${message}</p>` : html``;
+}
+
+export interface CheckboxFieldProps {
+  id: string;
+  name: string;
+  label: string;
+  checked: boolean;
+  error?: string | undefined;
+}
+
+export function checkboxField(props: CheckboxFieldProps): Html {
+  const errorId = `${props.id}-error`;
+  return html`<div class="checkbox">
+        <input type="checkbox" id="${props.id}" name="${props.name}" value="on"${props.checked ? html` checked` : ''}${
+          props.error ? html` aria-invalid="true" aria-describedby="${errorId}"` : ''
+        }>
+        <label for="${props.id}">${props.label}</label>
+      </div>
+      ${props.error ? html`<p class="field-error" id="${errorId}">${props.error}</p>` : ''}`;
+}

@@ -4,6 +4,8 @@ import { type Html, html, renderDocument } from '@extauth/server-kit/html';
 export interface ViewContext {
   brand: string;
   stylesheetHref: string;
+  /** The one static script (no inline script: CSP); pages work without it. */
+  scriptHref: string;
 }
 
 export function renderPage(view: ViewContext, page: { title: string; body: Html }): string {
@@ -13,6 +15,7 @@ export function renderPage(view: ViewContext, page: { title: string; body: Html 
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${page.title} · ${view.brand} Account</title>
     <link rel="stylesheet" href="${view.stylesheetHref}">
+    <script src="${view.scriptHref}" defer></script>
   </head>
   <body>
     <main class="card">

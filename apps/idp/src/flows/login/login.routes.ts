@@ -4,22 +4,33 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { IdpDeps } from '../../deps.js';
 import { formBody } from '../../http/form-body.js';
-import { finishInteraction, interactionOf, requireInteraction } from '../../http/interaction.js';
+import { interactionOf } from '../../http/interaction.js';
+import { optionalInteraction, uidOf } from '../../http/interaction-scope.js';
+import { noticeFromQuery } from '../../http/notice.js';
 import { idpPaths, idpRoutes } from '../../http/routes.js';
+import { completeSignIn } from '../../http/sign-in.js';
+import { issueEmailCode } from '../email-code/email-code.js';
+import { emailCodeDeps, loginUrlFor } from '../email-code/email-code.routes.js';
 import { authenticateWithPassword } from './login.js';
 import { loginFormSchema } from './login.schema.js';
 import { type LoginPageModel, renderLoginPage } from './login.views.js';
 
-type LoginPageState = Pick<LoginPageModel, 'email' | 'formError' | 'fieldErrors'>;
+type LoginPageState = Pick<LoginPageModel, 'email' | 'notice' | 'formError' | 'fieldErrors'>;
 
-/** Renders the login step of the current interaction (GET, or a POST with errors). */
+/** Notices a login page may show after a redirect (`?notice=`). */
+export const LOGIN_NOTICES = ['password_reset_done', 'logged_out', 'account_login_required'] as const;
+
+/** Renders the login page: the current interaction's login step, or the account pages' own login. */
 export function showLoginPage(deps: IdpDeps, ctx: Context, state: LoginPageState): void {
-  const details = interactionOf(ctx);
+  const uid = uidOf(ctx);
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderLoginPage(deps.view, {
-    action: idpPaths.login(details.uid),
+    action: idpPaths.loginAction(uid),
+    signupHref: idpPaths.signup(uid),
+    resetHref: idpPaths.passwordReset(uid),
     csrfToken: ctx.state.csrfToken as string,
     ...state,
+    notice: state.notice ?? noticeFromQuery(ctx, LOGIN_NOTICES),
   });
 }
 
@@ -32,12 +43,15 @@ export function initialLoginEmail(ctx: Context): string {
 export function loginRoutes(deps: IdpDeps): Router {
   const router = new Router();
 
+  router.get(idpRoutes.accountLogin, deps.csrf.issue, (ctx) => showLoginPage(deps, ctx, { email: '' }));
+
   router.post(
-    idpRoutes.login,
+    [idpRoutes.login, idpRoutes.accountLogin],
     formBody(),
     deps.csrf.issue,
     deps.csrf.require,
-    requireInteraction(deps.provider, 'login'),
+    optionalInteraction(deps.provider),
+    deps.loginThrottle.guard,
     async (ctx) => {
       const body = ctx.request.body as Record<string, unknown> | undefined;
       const typedEmail = typeof body?.email === 'string' ? body.email : '';
@@ -53,15 +67,27 @@ export function loginRoutes(deps: IdpDeps): Router {
         return;
       }
       const result = await authenticateWithPassword(deps, form.data);
-      if (!result.ok) {
+      if (!result.ok && result.error === 'INVALID_CREDENTIALS') {
+        deps.loginThrottle.recordFailure(ctx, form.data.email);
         ctx.status = 400;
         showLoginPage(deps, ctx, { email: typedEmail, formError: idpMessages.invalid_credentials });
         return;
       }
-      // Second factors (issue 4) run before this point: `login` is finished exactly once.
-      await finishInteraction(deps.provider, ctx, {
-        login: { accountId: result.accountId, amr: ['pwd'], acr: '1', remember: true },
-      });
+      deps.loginThrottle.recordSuccess(form.data.email);
+      if (!result.ok) {
+        // Right password, unconfirmed address: a fresh code (unless one left seconds ago) and the code page.
+        await issueEmailCode(emailCodeDeps(deps), {
+          purpose: 'verify_email',
+          email: result.email,
+          loginUrl: loginUrlFor(deps, ctx),
+        });
+        const uid = uidOf(ctx);
+        deps.codeFlow.write(ctx, { purpose: 'verify_email', email: result.email, uid, step: 'awaiting_code' });
+        ctx.status = 303;
+        ctx.redirect(idpPaths.emailCode(uid));
+        return;
+      }
+      await completeSignIn(deps, ctx, result.accountId);
     },
   );
 

@@ -1,11 +1,10 @@
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_CODE_POINTS } from '@extauth/shared/idp-forms';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import { z } from 'zod';
 
-/** Longest password accepted anywhere, in code points (spec: no truncation up to 1,024). */
-export const MAX_PASSWORD_CODE_POINTS = 1024;
-/** RFC 5321 §4.5.3.1: a path is at most 256 octets, so longer input cannot be an address. */
-export const MAX_EMAIL_LENGTH = 320;
+export { MAX_EMAIL_LENGTH, MAX_PASSWORD_CODE_POINTS };
 
+/** Deliberately lenient on the email's shape: a login only looks it up (same answer either way). */
 export const loginFormSchema = z.object({
   // Trimmed (spec: emails are trimmed); passwords never are.
   email: z

@@ -25,7 +25,7 @@ const alertOf = (page: HttpResponse) =>
   /<p class="alert" id="login-error" role="alert">([^<]*)<\/p>/.exec(page.text)?.[1];
 
 describe('login page', () => {
-  test('has the documented labels, a CSRF field and no links to pages that do not exist yet', async () => {
+  test('has the documented labels, a CSRF field and links to signup and password reset', async () => {
     const { page } = await openLoginPage();
     assert.match(page.text, /<h1>Log in to your WebPros Account<\/h1>/);
     assert.match(page.text, /<label for="email">Email<\/label>\s*<input id="email" name="email" type="email"/);
@@ -35,8 +35,18 @@ describe('login page', () => {
     );
     assert.match(page.text, /<button type="submit" class="primary">Log in<\/button>/);
     assert.match(page.text, /<input type="hidden" name="_csrf" value="[A-Za-z0-9_-]{43}">/);
-    assert.doesNotMatch(page.text, /Create one|Forgot password/);
-    assert.doesNotMatch(page.text, /<script|style=/, 'no inline script or style (CSP)');
+    const uid = new URL(page.url).pathname.split('/')[2] ?? '';
+    assert.match(page.text, /<p>No WebPros account\? <a href="([^"]+)">Create one<\/a><\/p>/);
+    assert.ok(
+      page.text.includes(`<a href="/interaction/${uid}/signup">Create one</a>`),
+      'signup stays in the interaction',
+    );
+    assert.ok(page.text.includes(`<a href="/interaction/${uid}/password-reset">Forgot password?</a>`));
+    assert.doesNotMatch(
+      page.text,
+      /<script(?![^>]*\bsrc="\/assets\/idp\.js\?v=)|style=/,
+      'no inline script or style (CSP)',
+    );
     assert.equal(page.headers.get('cache-control'), 'no-store');
   });
 

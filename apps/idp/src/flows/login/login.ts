@@ -2,7 +2,11 @@ import { dummyPasswordHash, type ScryptParams, verifyPassword } from '@extauth/s
 import type { AccountsStore } from '../../store/accounts.js';
 import type { LoginForm } from './login.schema.js';
 
-export type PasswordLoginResult = { ok: true; accountId: string } | { ok: false; error: 'INVALID_CREDENTIALS' };
+export type PasswordLoginResult =
+  | { ok: true; accountId: string }
+  | { ok: false; error: 'INVALID_CREDENTIALS' }
+  /** The password is right but the address was never confirmed: the code page comes next. */
+  | { ok: false; error: 'EMAIL_NOT_VERIFIED'; accountId: string; email: string };
 
 /**
  * Checks an email and password. An unknown email costs the same scrypt work as a wrong password
@@ -18,5 +22,8 @@ export async function authenticateWithPassword(
     return { ok: false, error: 'INVALID_CREDENTIALS' };
   }
   if (!(await verifyPassword(input.password, account.passwordHash))) return { ok: false, error: 'INVALID_CREDENTIALS' };
+  if (!account.emailVerified) {
+    return { ok: false, error: 'EMAIL_NOT_VERIFIED', accountId: account.id, email: account.email };
+  }
   return { ok: true, accountId: account.id };
 }

@@ -1,12 +1,15 @@
 import { html } from '@extauth/server-kit/html';
-import { csrfInput, formAlert, textField } from '../../views/components.js';
+import { csrfInput, formAlert, formNotice, textField } from '../../views/components.js';
 import { renderPage, type ViewContext } from '../../views/layout.js';
 
 export interface LoginPageModel {
   action: string;
+  signupHref: string;
+  resetHref: string;
   csrfToken: string;
   /** What the person typed (never the password). */
   email: string;
+  notice?: string | undefined;
   formError?: string | undefined;
   fieldErrors?: { email?: string | undefined; password?: string | undefined };
 }
@@ -18,6 +21,7 @@ export function renderLoginPage(view: ViewContext, model: LoginPageModel): strin
   return renderPage(view, {
     title: 'Log in',
     body: html`<h1>Log in to your ${view.brand} Account</h1>
+      ${formNotice(model.notice)}
       ${formAlert(FORM_ERROR_ID, model.formError)}
       <form method="post" action="${model.action}" novalidate>
         ${csrfInput(model.csrfToken)}
@@ -40,7 +44,9 @@ export function renderLoginPage(view: ViewContext, model: LoginPageModel): strin
           error: model.fieldErrors?.password,
           describedBy,
         })}
+        <p class="muted"><a href="${model.resetHref}">Forgot password?</a></p>
         <div class="actions"><button type="submit" class="primary">Log in</button></div>
-      </form>`,
+      </form>
+      <p>No ${view.brand} account? <a href="${model.signupHref}">Create one</a></p>`,
   });
 }

@@ -1,0 +1,149 @@
+import { AppError } from '@extauth/server-kit/errors';
+import { parseForm } from '@extauth/server-kit/forms';
+import {
+  buttonOnlyFormSchema,
+  changeNameFormSchema,
+  changePasswordFormSchema,
+  newsletterFormSchema,
+} from '@extauth/shared/idp-forms';
+import { idpMessages } from '@extauth/shared/idp-messages';
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type { IdpDeps } from '../../deps.js';
+import {
+  currentAccountSessionIdHash,
+  endAccountSession,
+  requireAccountSession,
+  signedInAccount,
+} from '../../http/account-session.js';
+import { formBody } from '../../http/form-body.js';
+import { noticeFromQuery } from '../../http/notice.js';
+import { idpPaths, idpRoutes } from '../../http/routes.js';
+import { changePassword, mfaStateOf } from './account.js';
+import { type AccountPageModel, renderAccountPage } from './account.views.js';
+
+type AccountPageState = Pick<AccountPageModel, 'notice' | 'errors'> & { nameValues?: AccountPageModel['nameValues'] };
+
+function showAccountPage(deps: IdpDeps, ctx: Context, state: AccountPageState = {}): void {
+  const account = signedInAccount(ctx);
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = renderAccountPage(deps.view, {
+    csrfToken: ctx.state.csrfToken as string,
+    account: {
+      name: `${account.givenName} ${account.familyName}`.trim(),
+      email: account.email,
+      emailVerified: account.emailVerified,
+      newsletter: account.newsletter,
+      termsAcceptedAt: account.termsAcceptedAt,
+      termsVersion: account.termsVersion,
+      mfa: mfaStateOf(account),
+    },
+    nameValues: state.nameValues ?? { firstName: account.givenName, lastName: account.familyName },
+    // Trust is remembered from issue 4 on; until then nothing is trusted, so nothing can be revoked.
+    trustedSites: [],
+    actions: {
+      logout: idpPaths.accountLogout(),
+      name: idpPaths.accountName(),
+      password: idpPaths.accountPassword(),
+      newsletter: idpPaths.accountNewsletter(),
+    },
+    notice: state.notice,
+    errors: state.errors,
+  });
+}
+
+const done = (ctx: Context, notice: string) => {
+  ctx.status = 303;
+  ctx.redirect(idpPaths.account(notice));
+};
+
+const text = (ctx: Context, name: string) => {
+  const value = (ctx.request.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** The welcome / account pages, for a browser signed in to the account pages (see account-session.ts). */
+export function accountRoutes(deps: IdpDeps): Router {
+  const router = new Router();
+  const signedIn = requireAccountSession(deps);
+  const post = [formBody(), deps.csrf.issue, deps.csrf.require, signedIn] as const;
+
+  router.get(idpRoutes.account, deps.csrf.issue, signedIn, (ctx) =>
+    showAccountPage(deps, ctx, {
+      notice: noticeFromQuery(ctx, ['name_saved', 'password_changed', 'newsletter_saved']),
+    }),
+  );
+
+  router.post(idpRoutes.accountLogout, formBody(), deps.csrf.issue, deps.csrf.require, (ctx) => {
+    if (!parseForm(buttonOnlyFormSchema, ctx.request.body).ok) {
+      throw new AppError('form_invalid', idpMessages.form_invalid, { status: 400 });
+    }
+    endAccountSession(deps, ctx);
+    ctx.status = 303;
+    ctx.redirect(idpPaths.loginPage(undefined, 'logged_out'));
+  });
+
+  router.post(idpRoutes.accountName, ...post, (ctx) => {
+    const form = parseForm(changeNameFormSchema, ctx.request.body);
+    if (!form.ok) {
+      const { first_name, last_name, ...others } = form.fieldErrors;
+      ctx.status = 400;
+      showAccountPage(deps, ctx, {
+        nameValues: { firstName: text(ctx, 'first_name'), lastName: text(ctx, 'last_name') },
+        errors: {
+          name: { first_name, last_name, form: Object.keys(others).length ? idpMessages.form_invalid : undefined },
+        },
+      });
+      return;
+    }
+    deps.accounts.changeName(signedInAccount(ctx).id, form.data.first_name, form.data.last_name);
+    done(ctx, 'name_saved');
+  });
+
+  router.post(idpRoutes.accountPassword, ...post, async (ctx) => {
+    const account = signedInAccount(ctx);
+    const form = parseForm(changePasswordFormSchema, ctx.request.body);
+    if (!form.ok) {
+      const { current_password, new_password, ...others } = form.fieldErrors;
+      ctx.status = 400;
+      showAccountPage(deps, ctx, {
+        errors: {
+          password: {
+            current_password,
+            new_password,
+            form: Object.keys(others).length ? idpMessages.form_invalid : undefined,
+          },
+        },
+      });
+      return;
+    }
+    // Guessing the current password here is a password attempt like any other.
+    deps.loginThrottle.assertAllowed(ctx, account.email);
+    const result = await changePassword(deps, {
+      account,
+      currentPassword: form.data.current_password,
+      newPassword: form.data.new_password,
+      currentSessionIdHash: currentAccountSessionIdHash(ctx),
+    });
+    if (!result.ok) {
+      deps.loginThrottle.recordFailure(ctx, account.email);
+      ctx.status = 400;
+      showAccountPage(deps, ctx, { errors: { password: { current_password: idpMessages.current_password_wrong } } });
+      return;
+    }
+    done(ctx, 'password_changed');
+  });
+
+  router.post(idpRoutes.accountNewsletter, ...post, (ctx) => {
+    const form = parseForm(newsletterFormSchema, ctx.request.body);
+    if (!form.ok) {
+      ctx.status = 400;
+      showAccountPage(deps, ctx, { errors: { newsletter: form.fieldErrors.newsletter ?? idpMessages.form_invalid } });
+      return;
+    }
+    deps.accounts.chooseNewsletter(signedInAccount(ctx).id, form.data.newsletter === 'on');
+    done(ctx, 'newsletter_saved');
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import type { Clock } from '@extauth/server-kit/clock';
+import { sha256Hex } from '@extauth/server-kit/crypto';
+import type { Context, Middleware } from 'koa';
+import type { RandomSource } from '../domain/random.js';
+import { randomTokenFrom } from '../domain/random.js';
+import type { AccountSessionStore } from '../store/account-sessions.js';
+import type { Account, AccountsStore } from '../store/accounts.js';
+import { idpPaths } from './routes.js';
+
+/**
+ * The account pages' own signed-in session (cookie `idp_account_session`, random id, stored
+ * hashed). We do not reuse oidc-provider's session: creating one outside an authorization request
+ * is not part of its API, and keeping them apart means RP-initiated logout ends the OIDC session
+ * exactly as the spec says while the account pages behave like any first-party site.
+ */
+export const ACCOUNT_SESSION_COOKIE = 'idp_account_session';
+export const ACCOUNT_SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+const cookieOptions = { httpOnly: true, secure: true, sameSite: 'lax' as const, path: '/', signed: false };
+
+interface SessionDeps {
+  accountSessions: AccountSessionStore;
+  accounts: AccountsStore;
+  clock: Clock;
+  random: RandomSource;
+}
+
+/** A new session id at every sign-in (no fixation); the cookie lives as long as the browser session. */
+export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: string): void {
+  const previous = ctx.cookies.get(ACCOUNT_SESSION_COOKIE);
+  if (previous) deps.accountSessions.endAccountSession(sha256Hex(previous));
+  const id = randomTokenFrom(deps.random);
+  const now = deps.clock.now().getTime();
+  deps.accountSessions.startAccountSession({
+    idHash: sha256Hex(id),
+    accountId,
+    createdAt: now,
+    expiresAt: now + ACCOUNT_SESSION_TTL_SECONDS * 1000,
+  });
+  ctx.cookies.set(ACCOUNT_SESSION_COOKIE, id, { ...cookieOptions, overwrite: true });
+}
+
+export function endAccountSession(deps: SessionDeps, ctx: Context): void {
+  const id = ctx.cookies.get(ACCOUNT_SESSION_COOKIE);
+  if (id) deps.accountSessions.endAccountSession(sha256Hex(id));
+  ctx.cookies.set(ACCOUNT_SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0, overwrite: true });
+}
+
+export function currentAccountSessionIdHash(ctx: Context): string | undefined {
+  const id = ctx.cookies.get(ACCOUNT_SESSION_COOKIE);
+  return id ? sha256Hex(id) : undefined;
+}
+
+/** Guard: the signed-in account in `ctx.state.account`, or a 303 to the account login page. */
+export function requireAccountSession(deps: SessionDeps): Middleware {
+  return async (ctx, next) => {
+    const idHash = currentAccountSessionIdHash(ctx);
+    const session = idHash ? deps.accountSessions.findAccountSession(idHash, deps.clock.now().getTime()) : undefined;
+    const account = session ? deps.accounts.findAccountById(session.accountId) : undefined;
+    if (!account) {
+      ctx.status = 303;
+      ctx.redirect(idpPaths.loginPage(undefined, 'account_login_required'));
+      return;
+    }
+    ctx.state.account = account;
+    await next();
+  };
+}
+
+export function signedInAccount(ctx: Context): Account {
+  const account = ctx.state.account as Account | undefined;
+  if (!account) throw new Error('requireAccountSession() must run before this handler');
+  return account;
+}
