@@ -131,7 +131,12 @@ export type HttpClient = ReturnType<typeof createHttpClient>;
 export interface ParsedForm {
   action: string;
   method: string;
+  /** Names and values a browser would submit (checked boxes only). */
   fields: Record<string, string>;
+  /** Accessible label text (from `<label for>`) → the labelled control's name, checkboxes included. */
+  labels: Record<string, string>;
+  /** Text of the form's submit buttons, e.g. ["Continue"]. */
+  buttons: string[];
 }
 
 /** Reads the forms of a page (inputs' names and values, in order) so tests submit what a browser would. */
@@ -143,20 +148,40 @@ export function parseForms(page: string, baseUrl: string): ParsedForm[] {
     const attr = (src: string, name: string) =>
       decodeEntities(new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(src)?.[1] ?? '');
     const fields: Record<string, string> = {};
-    for (const input of inner.matchAll(/<input\b([^>]*)>/gi)) {
+    const namesById: Record<string, string> = {};
+    for (const input of inner.matchAll(/<(?:input|textarea|select)\b([^>]*)>/gi)) {
       const a = input[1] ?? '';
       const name = attr(a, 'name');
+      const id = attr(a, 'id');
+      if (name && id) namesById[id] = name;
       const type = attr(a, 'type').toLowerCase();
-      if (!name || ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/i.test(a))) continue;
+      if (!name || type === 'submit' || ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/i.test(a))) continue;
       fields[name] = attr(a, 'value');
     }
+    const labels: Record<string, string> = {};
+    for (const label of inner.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label>/gi)) {
+      const name = namesById[attr(label[1] ?? '', 'for')];
+      if (name) labels[textOf(label[2] ?? '')] = name;
+    }
+    const buttons = [...inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)]
+      .filter((b) => !/\btype="(?:button|reset)"/i.test(b[1] ?? ''))
+      .map((b) => textOf(b[2] ?? ''));
     forms.push({
       action: new URL(attr(attrs, 'action') || baseUrl, baseUrl).href,
       method: (attr(attrs, 'method') || 'GET').toUpperCase(),
       fields,
+      labels,
+      buttons,
     });
   }
   return forms;
+}
+
+/** Visible text of a fragment: tags removed, entities decoded, white space collapsed. */
+export function textOf(fragment: string): string {
+  return decodeEntities(fragment.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function decodeEntities(text: string): string {
