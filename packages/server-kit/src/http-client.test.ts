@@ -10,7 +10,7 @@ const page = `
   <label for="email">Email</label><input id="email" name="email" type="email" value="a@b.c">
   <button type="submit" class="link">https://localhost:2087/cb</button>
   <button type="button">Copy code</button>
-  <button type="submit">Continue</button>
+  <button type="submit" name="via" value="continue">Continue</button>
 </form>
 <form action="cancel"><button>Cancel</button></form>`;
 
@@ -21,10 +21,13 @@ test('reads fields a browser would send, labels to names, and submit buttons', (
   assert.equal(confirm.method, 'POST');
   assert.deepEqual(confirm.fields, { _csrf: 't&k', email: 'a@b.c' }, 'an unchecked box is not sent');
   assert.deepEqual(confirm.labels, { 'Trust localhost for 365 days': 'trust', Email: 'email' });
-  assert.deepEqual(confirm.buttons, ['https://localhost:2087/cb', 'Continue']);
+  assert.deepEqual(confirm.buttons, [
+    { text: 'https://localhost:2087/cb' },
+    { text: 'Continue', name: 'via', value: 'continue' },
+  ]);
   assert.equal(cancel.method, 'GET');
   assert.equal(cancel.action, 'https://localhost:8443/interaction/cancel');
-  assert.deepEqual(cancel.buttons, ['Cancel']);
+  assert.deepEqual(cancel.buttons, [{ text: 'Cancel' }]);
 });
 
 test('textOf drops tags and comments and collapses white space', () => {

@@ -135,8 +135,8 @@ export interface ParsedForm {
   fields: Record<string, string>;
   /** Accessible label text (from `<label for>`) → the labelled control's name, checkboxes included. */
   labels: Record<string, string>;
-  /** Text of the form's submit buttons, e.g. ["Continue"]. */
-  buttons: string[];
+  /** The form's submit buttons: visible text, and the name/value they add when pressed. */
+  buttons: { text: string; name?: string; value?: string }[];
 }
 
 /** Reads the forms of a page (inputs' names and values, in order) so tests submit what a browser would. */
@@ -165,7 +165,10 @@ export function parseForms(page: string, baseUrl: string): ParsedForm[] {
     }
     const buttons = [...inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)]
       .filter((b) => !/\btype="(?:button|reset)"/i.test(b[1] ?? ''))
-      .map((b) => textOf(b[2] ?? ''));
+      .map((b) => {
+        const name = attr(b[1] ?? '', 'name');
+        return name ? { text: textOf(b[2] ?? ''), name, value: attr(b[1] ?? '', 'value') } : { text: textOf(b[2] ?? '') };
+      });
     forms.push({
       action: new URL(attr(attrs, 'action') || baseUrl, baseUrl).href,
       method: (attr(attrs, 'method') || 'GET').toUpperCase(),
