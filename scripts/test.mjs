@@ -30,9 +30,15 @@ function findTests(dir) {
   });
 }
 
-const dists = ['packages/shared', 'packages/server-kit', 'apps/idp', 'apps/panel', 'apps/sandbox', 'e2e'].map((p) =>
-  path.join(root, p, 'dist'),
-);
+const dists = [
+  'packages/shared',
+  'packages/server-kit',
+  'apps/idp',
+  'apps/panel',
+  'apps/sandbox',
+  'packages/testkit',
+  'e2e',
+].map((p) => path.join(root, p, 'dist'));
 const all = dists.flatMap(findTests).filter((f) => !filter || path.relative(root, f).includes(filter));
 const e2e = all.filter((f) => f.includes(`${path.sep}e2e${path.sep}`));
 const unit = all.filter((f) => !e2e.includes(f));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const launcherEnvSchema = z.object({
   SANDBOX_DATA_DIR: z.string().optional(),
+  SANDBOX_TLS_DIR: z.string().optional(),
   SANDBOX_STORAGE: z.enum(['sqlite', 'memory'], { error: 'must be sqlite or memory' }).default('sqlite'),
   SANDBOX_HOSTNAMES: envList().default([]),
   MAILDEV_ENABLED: envBoolean(true),
@@ -15,6 +16,8 @@ const launcherEnvSchema = z.object({
 
 export interface LauncherConfig {
   dataDir: string;
+  /** Where the CA and server certificate live (default `<dataDir>/tls`). */
+  tlsDir: string;
   storage: 'sqlite' | 'memory';
   extraHostnames: string[];
   mailCatcher: { enabled: boolean; host: string; smtpPort: number; webPort: number };
@@ -23,8 +26,10 @@ export interface LauncherConfig {
 /** The launcher's own settings; each app parses the rest of the environment itself. */
 export function loadLauncherConfig(env: Record<string, string | undefined>, cwd = process.cwd()): LauncherConfig {
   const e = parseEnv(launcherEnvSchema, env, 'sandbox');
+  const dataDir = path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox');
   return {
-    dataDir: path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox'),
+    dataDir,
+    tlsDir: e.SANDBOX_TLS_DIR ? path.resolve(cwd, e.SANDBOX_TLS_DIR) : path.join(dataDir, 'tls'),
     storage: e.SANDBOX_STORAGE,
     extraHostnames: e.SANDBOX_HOSTNAMES,
     mailCatcher: {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadIdpConfig } from '@extauth/idp/config';
 import { type StartedIdp, startIdp } from '@extauth/idp/server';
 import { loadPanelConfig } from '@extauth/panel/config';
@@ -41,7 +40,7 @@ export async function startSandbox(
   const idpConfig = loadIdpConfig(appEnv, { cwd: options.cwd });
   const panelConfig = loadPanelConfig(appEnv, { cwd: options.cwd });
 
-  const tls = await ensureDevCertificates({ dir: path.join(config.dataDir, 'tls'), hostnames: config.extraHostnames });
+  const tls = await ensureDevCertificates({ dir: config.tlsDir, hostnames: config.extraHostnames });
   const results = await Promise.allSettled([
     config.mailCatcher.enabled ? startMailCatcher(config.mailCatcher) : Promise.resolve(undefined),
     startIdp(idpConfig, { tls, logger: options.logger('idp') }),

@@ -1,0 +1,11 @@
+// The public API of @extauth/testkit (see its README).
+export { createHeadlessBrowser, HeadlessError, type HeadlessPage, type SubmitOptions } from './headless.js';
+export {
+  type LoginStep,
+  type LoginViaWebProsOptions,
+  type LoginViaWebProsResult,
+  loginViaWebPros,
+} from './login-via-webpros.js';
+export { type CaughtMail, createMailbox, type Mailbox, MailTimeoutError, type WaitOptions } from './mail.js';
+export { type CreateSandboxOptions, createSandbox, type Sandbox, SHARED_TLS_DIR } from './sandbox.js';
+export { decodeBase32, nextTotpStep, type TotpOptions, totp } from './totp.js';

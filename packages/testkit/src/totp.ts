@@ -1,0 +1,49 @@
+import { createHmac } from 'node:crypto';
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (upper or lower case, spaces and padding ignored). */
+export function decodeBase32(secret: string): Buffer {
+  const clean = secret.replace(/[\s=-]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of clean) {
+    const index = BASE32.indexOf(ch);
+    if (index < 0) throw new Error(`not a base32 secret: unexpected "${ch}"`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+export interface TotpOptions {
+  /** The moment to compute the code for (default: now). */
+  at?: Date | number;
+  /** Seconds per step (default 30). */
+  period?: number;
+  digits?: number;
+}
+
+/** The RFC 6238 code (HMAC-SHA1) for a base32 secret, as authenticator apps show it. */
+export function totp(secret: string, options: TotpOptions = {}): string {
+  const at = options.at === undefined ? Date.now() : typeof options.at === 'number' ? options.at : options.at.getTime();
+  const period = options.period ?? 30;
+  const digits = options.digits ?? 6;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / period)));
+  const mac = createHmac('sha1', decodeBase32(secret)).update(counter).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 10 ** digits).padStart(digits, '0');
+}
+
+/** The start of the next time step: wait until then to get a code the server has not seen. */
+export function nextTotpStep(at: Date | number = Date.now(), period = 30): Date {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  return new Date((Math.floor(ms / 1000 / period) + 1) * period * 1000);
+}
