@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type RunningSandbox, startSandbox } from '@extauth/sandbox/sandbox';
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { type LoginViaWebProsOptions, loginViaWebPros } from './login-via-webpros.js';
 import { createMailbox, type Mailbox } from './mail.js';
 
@@ -32,6 +33,8 @@ export interface Sandbox {
   /** The seeded IdP demo account. */
   demo: { email: string; password: string };
   mail: Mailbox;
+  /** `fetch` that trusts the sandbox CA (and nothing else changed), for calls to the IdP and panel. */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
   /** `loginViaWebPros` with this sandbox's panel, CA and WHM root filled in. */
   loginViaWebPros(
     options: Omit<LoginViaWebProsOptions, 'panelUrl' | 'ca'> & Partial<Pick<LoginViaWebProsOptions, 'panelUrl' | 'ca'>>,
@@ -66,6 +69,7 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
   const running: RunningSandbox = await startSandbox(env, { logger: () => silentLogger });
   const ca = fs.readFileSync(running.caFile, 'utf8');
   const mailUrl = running.mail?.webUrl ?? `http://localhost:${webPort}`;
+  const dispatcher = new Agent({ connect: { ca } });
   return {
     issuer: running.idp.issuer,
     panelUrl: running.panel.url,
@@ -75,8 +79,12 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
     rootPassword,
     demo: running.idp.demo,
     mail: createMailbox(mailUrl),
+    fetch: (input, init) => undiciFetch(input, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
     loginViaWebPros: (login) =>
       loginViaWebPros({ panelUrl: running.panel.url, ca, whmUser: 'root', whmPassword: rootPassword, ...login }),
-    stop: () => running.close(),
+    stop: async () => {
+      await dispatcher.close();
+      await running.close();
+    },
   };
 }

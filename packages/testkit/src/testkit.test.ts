@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createHttpClient } from '@extauth/server-kit/http-client';
 import { createHeadlessBrowser, createSandbox, HeadlessError, type Sandbox } from './index.js';
 
 let sandbox: Sandbox;
@@ -36,11 +35,9 @@ test('loginViaWebPros links on first use, then goes straight to WHM Home with a 
   const anonymous = await browser.open(second.homeUrl);
   await browser.close();
   assert.equal(anonymous.title, 'WHM Login', 'the security token alone opens nothing');
-  const http = createHttpClient({ ca: sandbox.ca });
-  const home = await http.get(second.homeUrl, { cookie: second.sessionCookie });
-  await http.close();
+  const home = await sandbox.fetch(second.homeUrl, { headers: { cookie: second.sessionCookie } });
   assert.equal(home.status, 200);
-  assert.ok(home.text.includes(sandbox.demo.email), 'the returned cookie opens WHM Home');
+  assert.ok((await home.text()).includes(sandbox.demo.email), 'the returned cookie opens WHM Home');
 });
 
 test('loginViaWebPros says where it got stuck on a wrong password', async () => {
