@@ -73,4 +73,32 @@
     });
     form.addEventListener('submit', sync);
   }
+
+  // "Copy code": shown only when this script runs; the code itself stays selectable text.
+  for (const button of document.querySelectorAll('[data-copy-code]')) {
+    const source = document.getElementById(button.getAttribute('data-copy-code') || '');
+    if (!source) continue;
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      const text = source.textContent.trim();
+      const done = () => {
+        button.textContent = 'Copied';
+        setTimeout(() => {
+          button.textContent = 'Copy code';
+        }, 2000);
+      };
+      const selectIt = () => {
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, selectIt);
+      } else {
+        selectIt();
+      }
+    });
+  }
 })();

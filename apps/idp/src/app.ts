@@ -5,10 +5,13 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import type { IdpDeps } from './deps.js';
 import { accountRoutes } from './flows/account/account.routes.js';
+import { accountMfaRoutes } from './flows/account/account-mfa.routes.js';
 import { consentRoutes } from './flows/consent/consent.routes.js';
 import { emailCodeRoutes } from './flows/email-code/email-code.routes.js';
 import { interactionRoutes } from './flows/interaction/interaction.routes.js';
 import { loginRoutes } from './flows/login/login.routes.js';
+import { mfaChallengeRoutes } from './flows/mfa-challenge/mfa-challenge.routes.js';
+import { mfaEnrollmentRoutes } from './flows/mfa-enrollment/mfa-enrollment.routes.js';
 import { passwordResetRoutes } from './flows/password-reset/password-reset.routes.js';
 import { signupRoutes } from './flows/signup/signup.routes.js';
 import { idpRoutes } from './http/routes.js';
@@ -38,6 +41,9 @@ export function createApp(deps: IdpDeps & { stylesheet: Stylesheet; script: Stat
     passwordResetRoutes(deps),
     consentRoutes(deps),
     accountRoutes(deps),
+    accountMfaRoutes(deps),
+    mfaEnrollmentRoutes(deps),
+    mfaChallengeRoutes(deps),
   ];
   for (const router of [assets, ...flows]) {
     app.use(router.routes());

@@ -19,6 +19,7 @@ describe('loadIdpConfig', () => {
       smtp: { host: 'localhost', port: 1025, from: '"WebPros Account" <no-reply@example.com>' },
       loginLimits: { failuresPerAccount: 10, failuresPerIp: 100, windowSeconds: 900 },
       emailCodeResendSeconds: 30,
+      totpEncryptionKey: undefined,
       panel: { hostname: 'localhost', port: 2087 },
       panelClient: { id: undefined, secret: undefined },
     });
@@ -44,6 +45,7 @@ describe('loadIdpConfig', () => {
         IDP_LOGIN_MAX_FAILURES_PER_IP: '7',
         IDP_LOGIN_FAILURE_WINDOW_SECONDS: '60',
         IDP_EMAIL_CODE_RESEND_SECONDS: '5',
+        IDP_TOTP_ENCRYPTION_KEY: 'a'.repeat(43),
       },
       { cwd: '/x' },
     );
@@ -58,6 +60,7 @@ describe('loadIdpConfig', () => {
     assert.equal(config.brand, 'Acme');
     assert.deepEqual(config.loginLimits, { failuresPerAccount: 3, failuresPerIp: 7, windowSeconds: 60 });
     assert.equal(config.emailCodeResendSeconds, 5);
+    assert.equal(config.totpEncryptionKey, 'a'.repeat(43));
   });
 
   test('names each bad variable and its value in one ConfigError', () => {
@@ -88,6 +91,11 @@ describe('loadIdpConfig', () => {
   test('counts the demo password in code points, not UTF-16 units', () => {
     assert.throws(() => loadIdpConfig({ IDP_DEMO_PASSWORD: '😀'.repeat(11) }), ConfigError);
     assert.equal(loadIdpConfig({ IDP_DEMO_PASSWORD: '😀'.repeat(12) }).demo.password, '😀'.repeat(12));
+  });
+
+  test('refuses a TOTP encryption key that is not 32 bytes of base64url', () => {
+    assert.throws(() => loadIdpConfig({ IDP_TOTP_ENCRYPTION_KEY: 'too-short' }), /IDP_TOTP_ENCRYPTION_KEY/);
+    assert.throws(() => loadIdpConfig({ IDP_TOTP_ENCRYPTION_KEY: `${'a'.repeat(42)}=` }), ConfigError);
   });
 
   test('treats an empty variable as unset', () => {

@@ -51,6 +51,12 @@ const envSchema = z.object({
   IDP_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
   IDP_LOGIN_FAILURE_WINDOW_SECONDS: envCount(15 * 60),
   IDP_EMAIL_CODE_RESEND_SECONDS: envCount(30),
+  IDP_TOTP_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9_-]{43}$/.test(v) && Buffer.from(v, 'base64url').length === 32, {
+      error: 'must be 32 random bytes in base64url (43 characters), e.g. from `openssl rand 32 | basenc --base64url`',
+    })
+    .optional(),
   PANEL_HOSTNAME: envHostname(DEFAULT_PUBLIC_HOSTNAME),
   PANEL_PORT: envPort(DEFAULT_PANEL_PORT),
   WEBPROS_CLIENT_ID: z
@@ -77,6 +83,8 @@ export interface IdpConfig {
   loginLimits: { failuresPerAccount: number; failuresPerIp: number; windowSeconds: number };
   /** At most one email code per address in this many seconds ("Resend code"). */
   emailCodeResendSeconds: number;
+  /** AES-256-GCM key for TOTP secrets at rest; when unset, one is generated into idp/secrets.json. */
+  totpEncryptionKey: string | undefined;
   /** Where the WHM-style panel is reached; its redirect URIs are registered from these. */
   panel: { hostname: string; port: number };
   /** Explicit panel client credentials; missing ones come from the licence file at start. */
@@ -103,6 +111,7 @@ export function loadIdpConfig(env: Record<string, string | undefined>, opts: { c
       windowSeconds: e.IDP_LOGIN_FAILURE_WINDOW_SECONDS,
     },
     emailCodeResendSeconds: e.IDP_EMAIL_CODE_RESEND_SECONDS,
+    totpEncryptionKey: e.IDP_TOTP_ENCRYPTION_KEY,
     panel: { hostname: e.PANEL_HOSTNAME, port: e.PANEL_PORT },
     panelClient: { id: e.WEBPROS_CLIENT_ID, secret: e.WEBPROS_CLIENT_SECRET },
   };

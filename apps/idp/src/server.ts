@@ -8,11 +8,14 @@ import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
+import type { ClientMetadata } from 'oidc-provider';
 import { createApp } from './app.js';
 import type { IdpConfig } from './config.js';
 import { cryptoRandom, type RandomSource } from './domain/random.js';
+import { createTrustCookies } from './flows/consent/trust.js';
 import { createCodeFlowCookie } from './http/code-flow.js';
 import { createLoginThrottle } from './http/login-throttle.js';
+import { createMfaFlowCookie } from './http/mfa-flow.js';
 import { idpPaths } from './http/routes.js';
 import { loadScript, loadStylesheet } from './http/stylesheet.js';
 import { createSmtpMailer, type Mailer } from './mail/mailer.js';
@@ -24,11 +27,13 @@ import { createSqliteAccountSessionStore } from './store/account-sessions.js';
 import { createSqliteAccountsStore } from './store/accounts.js';
 import { openIdpDatabase } from './store/database.js';
 import { createSqliteEmailCodeStore } from './store/email-codes.js';
+import { createSqliteMfaStore } from './store/mfa.js';
 import { createSqliteOidcModelStore } from './store/oidc-models.js';
 import { createSqlitePasswordResetTicketStore } from './store/password-reset-tickets.js';
 import { createSqliteRateLimitStore } from './store/rate-limits.js';
 import { seedDemoAccount } from './store/seed.js';
 import { createSqliteSigningKeyStore } from './store/signing-keys.js';
+import { createSqliteTrustedSiteStore } from './store/trusted-sites.js';
 
 export interface StartedIdp {
   issuer: string;
@@ -44,10 +49,21 @@ export interface IdpRuntime {
   /** Defaults to SMTP at SMTP_HOST:SMTP_PORT; tests pass an in-memory mailer. */
   mailer?: Mailer;
   random?: RandomSource;
+  /** More OIDC clients beside the panel's (tests; a seed file later). */
+  extraClients?: ClientMetadata[];
 }
 
 export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
-const SECRET_NAMES = ['storageKey', 'cookieKey', 'csrfSecret', 'emailCodeKey', 'codeFlowKey'] as const;
+const SECRET_NAMES = [
+  'storageKey',
+  'cookieKey',
+  'csrfSecret',
+  'emailCodeKey',
+  'codeFlowKey',
+  'mfaFlowKey',
+  'totpKey',
+  'trustCookieKey',
+] as const;
 
 /** Opens storage, builds the provider and the app, and listens. `close()` undoes all of it. */
 export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<StartedIdp> {
@@ -78,6 +94,9 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     const sealer = createSealer(secrets.storageKey);
     const accounts = createSqliteAccountsStore(db);
     const oidcModels = createSqliteOidcModelStore(db);
+    const trustedSites = createSqliteTrustedSiteStore(db);
+    const random = runtime.random ?? cryptoRandom;
+    const trust = createTrustCookies({ accounts, trustedSites, key: secrets.trustCookieKey, clock, random });
     const passwordHashing = config.passwordHashing === 'fast' ? FAST_TEST_SCRYPT : DEFAULT_SCRYPT;
 
     const signingKeys = await loadOrCreateSigningKeys({
@@ -110,8 +129,10 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
           panelHostname: config.panel.hostname,
           panelPort: config.panel.port,
         }),
+        ...(runtime.extraClients ?? []),
       ],
       accounts,
+      trust,
       view,
       logger,
     });
@@ -137,12 +158,19 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
         clock,
         limits: config.loginLimits,
       }),
+      mfa: createSqliteMfaStore(db),
+      mfaFlow: createMfaFlowCookie({ sealer: createSealer(secrets.mfaFlowKey), clock }),
+      // An explicit key (IDP_TOTP_ENCRYPTION_KEY) wins; otherwise the generated one in secrets.json.
+      totpSealer: createSealer(config.totpEncryptionKey ?? secrets.totpKey),
+      trustedSites,
+      trust,
+      issuer: config.issuer,
       passwordHashing,
       emailCodeKey: secrets.emailCodeKey,
       emailCodeResendSeconds: config.emailCodeResendSeconds,
       mailer,
       clock,
-      random: runtime.random ?? cryptoRandom,
+      random,
       view,
       logger,
       stylesheet,

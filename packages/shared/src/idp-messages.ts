@@ -46,6 +46,24 @@ export const idpMessages = {
   logged_out: 'You have logged out.',
   account_login_required: 'Log in to see your account.',
   form_invalid_utf8: 'The form contains text that is not valid UTF-8. Check the fields and try again.',
+  totp_required: 'Enter the 6-digit code from your authenticator app.',
+  totp_wrong: 'This code is incorrect. Check your authenticator app and try again.',
+  totp_replayed: 'This code was already used. Wait for the next code in your authenticator app.',
+  recovery_code_required: 'Enter your recovery code.',
+  recovery_code_wrong: 'This recovery code is incorrect or was already used.',
+  mfa_locked: 'Too many wrong codes. For your security, try again in 15 minutes.',
+  recovery_code_ack_required: 'Tick “I have safely recorded this code” to continue.',
+  enrollment_link_invalid:
+    'This enrollment link is invalid, has expired or was already used. Send a new enrollment email from your account page.',
+  mfa_flow_expired: 'This step has expired or was started in another browser. Please start again.',
+  enrollment_email_sent: 'We sent you an enrollment email. Open its link to set up multi-factor authentication.',
+  mfa_enabled: 'Multi-factor authentication is on.',
+  mfa_disabled: 'Multi-factor authentication is turned off, and every trusted site has been forgotten.',
+  recovery_code_replaced: 'Your new recovery code is active; the previous one no longer works.',
+  mfa_already_enabled: 'Multi-factor authentication is already on for this account.',
+  mfa_proof_required: 'Enter your password or a current one-time code.',
+  mfa_proof_wrong: 'The password or one-time code is incorrect.',
+  trust_revoked: 'That site is no longer trusted; “Confirm Sending Data” will be shown again.',
 } as const;
 
 export type IdpMessageCode = keyof typeof idpMessages;

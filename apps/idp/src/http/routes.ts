@@ -25,6 +25,15 @@ export const idpRoutes = Object.freeze({
   accountName: '/account/name',
   accountPassword: '/account/password',
   accountNewsletter: '/account/newsletter',
+  accountEnrollmentEmail: '/account/mfa/enrollment-email',
+  accountMfa: '/account/mfa',
+  accountTrustRevoke: '/account/trusted-sites/:id/revoke',
+  /** The emailed link; it is used up and redirects to `mfaSetup` (no token left in the address bar). */
+  mfaEnrollmentLink: '/mfa/enroll',
+  mfaSetup: ['/mfa/setup', '/interaction/:uid/mfa/setup'],
+  mfaRecoveryCode: ['/mfa/recovery-code', '/interaction/:uid/mfa/recovery-code'],
+  mfaChallenge: ['/mfa/challenge', '/interaction/:uid/mfa/challenge'],
+  mfaRecovery: ['/mfa/recovery', '/interaction/:uid/mfa/recovery'],
 });
 
 const withUid = (uid: string, suffix = '') => `/interaction/${encodeURIComponent(uid)}${suffix}`;
@@ -57,4 +66,12 @@ export const idpPaths = Object.freeze({
   accountName: () => idpRoutes.accountName,
   accountPassword: () => idpRoutes.accountPassword,
   accountNewsletter: () => idpRoutes.accountNewsletter,
+  accountEnrollmentEmail: () => idpRoutes.accountEnrollmentEmail,
+  accountMfa: () => idpRoutes.accountMfa,
+  accountTrustRevoke: (id: string) => `/account/trusted-sites/${encodeURIComponent(id)}/revoke`,
+  mfaEnrollmentLink: (token: string) => `${idpRoutes.mfaEnrollmentLink}?token=${encodeURIComponent(token)}`,
+  mfaSetup: scoped('/mfa/setup'),
+  mfaRecoveryCode: scoped('/mfa/recovery-code'),
+  mfaChallenge: scoped('/mfa/challenge'),
+  mfaRecovery: scoped('/mfa/recovery'),
 });

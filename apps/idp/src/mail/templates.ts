@@ -9,6 +9,8 @@ export const mailSubjects = Object.freeze({
   verifyEmail: (brand: string, code: string) => `Your ${brand} Account verification code: ${code}`,
   resetPassword: (brand: string, code: string) => `Your ${brand} Account password reset code: ${code}`,
   accountExists: (brand: string) => `You already have a ${brand} Account`,
+  mfaEnrollment: (brand: string, email: string) =>
+    `Enable multi-factor authentication for your ${brand} Account ${email}`,
 });
 
 const minutes = EMAIL_CODE_TTL_SECONDS / 60;
@@ -53,5 +55,21 @@ export function accountExistsMessage(brand: string, to: string, loginUrl: string
       'Log in instead; if you forgot your password, use “Forgot password?” on the login page.',
     ],
     action: { label: 'Log in', url: loginUrl },
+  });
+}
+
+/** The enrollment email: its subject names the account; the link works once, for 24 hours. */
+export function mfaEnrollmentMessage(brand: string, to: string, url: string): MailMessage {
+  return composeMessage({
+    brand,
+    to,
+    subject: mailSubjects.mfaEnrollment(brand, to),
+    greeting: 'Hello,',
+    paragraphs: [
+      `You asked to set up multi-factor authentication for your ${brand} Account ${to}.`,
+      'Open the link below and scan the QR code with your authenticator app. The link is valid for 24 hours and works once.',
+      'If you did not ask for this, you can ignore this email: nothing changes until the link is used.',
+    ],
+    action: { label: 'Enable multi-factor authentication', url },
   });
 }

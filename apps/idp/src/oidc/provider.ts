@@ -1,11 +1,13 @@
 import type { Logger } from '@extauth/server-kit/logger';
 import Provider, { type AdapterFactory, type ClientMetadata, type Configuration } from 'oidc-provider';
+import type { TrustCookies } from '../flows/consent/trust.js';
 import { idpPaths } from '../http/routes.js';
 import type { AccountsStore } from '../store/accounts.js';
 import type { ViewContext } from '../views/layout.js';
 import { createFindAccount } from './find-account.js';
 import { providerPages } from './pages.js';
 import type { SigningJwk } from './signing-keys.js';
+import { grantForTrustedSite, stepUpPolicy } from './step-up-and-trust.js';
 
 /** Lifetimes in seconds. oidc-provider keeps these on real time, not the sandbox clock (DESIGN.md). */
 export const TTL_SECONDS = Object.freeze({
@@ -25,6 +27,7 @@ export interface ProviderDeps {
   cookieKeys: string[];
   clients: ClientMetadata[];
   accounts: AccountsStore;
+  trust: TrustCookies;
   view: ViewContext;
   logger: Logger;
 }
@@ -61,13 +64,18 @@ export function createProviderConfiguration(deps: ProviderDeps): Configuration {
     // a Google-style parameter, not the offline_access scope).
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.kind === 'AuthorizationCode',
-    // "Confirm Sending Data" is shown on every authorization unless the hostname is trusted
-    // (spec/whm-external-auth.md, open question 4): only the grant just consented to is reused.
+    // "Confirm Sending Data" is shown on every authorization unless this browser trusts the
+    // (account, client, redirect hostname) (spec/whm-external-auth.md, open question 4): otherwise
+    // only the grant just consented to is reused.
     loadExistingGrant: async (ctx) => {
       const grantId = ctx.oidc.result?.consent?.grantId;
-      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      return grantForTrustedSite(ctx, deps.trust);
     },
-    interactions: { url: async (_ctx, interaction) => idpPaths.interaction(interaction.uid) },
+    interactions: {
+      policy: stepUpPolicy(),
+      url: async (_ctx, interaction) => idpPaths.interaction(interaction.uid),
+    },
     renderError: pages.renderError,
     features: {
       devInteractions: { enabled: false },

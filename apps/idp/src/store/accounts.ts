@@ -41,6 +41,8 @@ export interface AccountsStore {
   chooseNewsletter(id: string, newsletter: boolean): void;
   /** Sets the hash and raises the credential version (revoking trust); returns the new version. */
   replacePassword(id: string, passwordHash: string): number;
+  /** Revokes all trust without a new password (MFA changes); returns the new version. */
+  raiseCredentialVersion(id: string): number;
 }
 
 /** The form in which emails are compared and kept unique (spec: matched case-insensitively). */
@@ -102,6 +104,9 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
   const password = db.prepare<[string, string], { credential_version: number }>(
     'UPDATE accounts SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
   );
+  const raise = db.prepare<[string], { credential_version: number }>(
+    'UPDATE accounts SET credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
+  );
   const toDb = (d: Partial<Pick<Account, 'termsAcceptedAt' | 'termsVersion' | 'newsletter'>>) => ({
     termsAcceptedAt: d.termsAcceptedAt?.getTime() ?? null,
     termsVersion: d.termsVersion ?? null,
@@ -153,6 +158,11 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     },
     replacePassword: (id, passwordHash) => {
       const row = password.get(passwordHash, id);
+      if (!row) throw new Error(`no account ${id}`);
+      return row.credential_version;
+    },
+    raiseCredentialVersion: (id) => {
+      const row = raise.get(id);
       if (!row) throw new Error(`no account ${id}`);
       return row.credential_version;
     },

@@ -93,4 +93,39 @@ export const idpMigrations: readonly Migration[] = [
       PRIMARY KEY (bucket, key)
     ) STRICT;`,
   },
+  {
+    version: 5,
+    name: 'mfa_and_trust',
+    // TOTP secrets are AES-256-GCM ciphertext (associated data: the account id); recovery codes and
+    // enrollment-link tokens are SHA-256 hashes. `last_step` is the last TOTP time step accepted
+    // (a step is accepted once: UPDATE … WHERE last_step < ?). `status`: pending (secret shown,
+    // not confirmed) → confirmed (code right, recovery code not yet acknowledged) → active.
+    // trusted_sites holds ids only: the signed cookie carries the same ids, so either alone is useless.
+    up: `CREATE TABLE mfa_factors (
+      account_id TEXT PRIMARY KEY,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'active')),
+      sealed_secret TEXT NOT NULL,
+      last_step INTEGER NOT NULL DEFAULT -1,
+      recovery_code_hash TEXT,
+      failures INTEGER NOT NULL DEFAULT 0,
+      locked_until INTEGER NOT NULL DEFAULT 0,
+      updated_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE mfa_enrollment_links (
+      token_hash TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX mfa_enrollment_links_account ON mfa_enrollment_links (account_id);
+    CREATE TABLE trusted_sites (
+      id TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      client_id TEXT NOT NULL,
+      hostname TEXT NOT NULL,
+      credential_version INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      UNIQUE (account_id, client_id, hostname)
+    ) STRICT;`,
+  },
 ];

@@ -6,6 +6,7 @@ import { createHttpClient, type HttpClient } from '@extauth/server-kit/http-clie
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import type { ClientMetadata } from 'oidc-provider';
 import { type IdpConfig, loadIdpConfig } from '../config.js';
 import { type CapturedMail, createMemoryMailer } from '../mail/memory-mailer.js';
 import { type StartedIdp, startIdp } from '../server.js';
@@ -40,7 +41,14 @@ export function testCertificates() {
  * folder is given (then SQLite files there), with fast password hashing.
  */
 export async function startTestIdp(
-  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    port?: number;
+    env?: Record<string, string>;
+    /** Defaults to real time that tests may move; MFA tests pass a frozen one. */
+    clock?: AdjustableClock;
+    extraClients?: ClientMetadata[];
+  } = {},
 ): Promise<TestIdp> {
   const certificates = await testCertificates();
   const port = options.port ?? (await findFreePort());
@@ -58,13 +66,14 @@ export async function startTestIdp(
     },
     { cwd },
   );
-  const clock = createAdjustableClock();
+  const clock = options.clock ?? createAdjustableClock();
   const mailer = createMemoryMailer(config.smtp.from);
   const idp = await startIdp(config, {
     tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
     logger: silentLogger,
     clock,
     mailer,
+    extraClients: options.extraClients ?? [],
   });
   const browsers: HttpClient[] = [];
   return {

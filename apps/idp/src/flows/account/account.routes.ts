@@ -24,8 +24,33 @@ import { type AccountPageModel, renderAccountPage } from './account.views.js';
 
 type AccountPageState = Pick<AccountPageModel, 'notice' | 'errors'> & { nameValues?: AccountPageModel['nameValues'] };
 
-function showAccountPage(deps: IdpDeps, ctx: Context, state: AccountPageState = {}): void {
+/** Notices the account page may show after a redirect (`?notice=`). */
+const ACCOUNT_NOTICES = [
+  'name_saved',
+  'password_changed',
+  'newsletter_saved',
+  'enrollment_email_sent',
+  'mfa_enabled',
+  'mfa_disabled',
+  'mfa_already_enabled',
+  'recovery_code_replaced',
+  'trust_revoked',
+] as const;
+
+export async function showAccountPage(deps: IdpDeps, ctx: Context, state: AccountPageState = {}): Promise<void> {
   const account = signedInAccount(ctx);
+  const sites = deps.trustedSites.listTrustOfAccount(account.id, account.credentialVersion, deps.clock.now().getTime());
+  const trustedSites = await Promise.all(
+    sites.map(async (site) => {
+      const client = await deps.provider.Client.find(site.clientId);
+      return {
+        id: site.id,
+        clientName: client?.clientName ?? site.clientId,
+        hostname: site.hostname,
+        revokeAction: idpPaths.accountTrustRevoke(site.id),
+      };
+    }),
+  );
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderAccountPage(deps.view, {
     csrfToken: ctx.state.csrfToken as string,
@@ -36,12 +61,13 @@ function showAccountPage(deps: IdpDeps, ctx: Context, state: AccountPageState = 
       newsletter: account.newsletter,
       termsAcceptedAt: account.termsAcceptedAt,
       termsVersion: account.termsVersion,
-      mfa: mfaStateOf(account),
+      mfa: mfaStateOf(deps.mfa, account),
     },
     nameValues: state.nameValues ?? { firstName: account.givenName, lastName: account.familyName },
-    // Trust is remembered from issue 4 on; until then nothing is trusted, so nothing can be revoked.
-    trustedSites: [],
+    trustedSites,
     actions: {
+      enrollmentEmail: idpPaths.accountEnrollmentEmail(),
+      mfa: idpPaths.accountMfa(),
       logout: idpPaths.accountLogout(),
       name: idpPaths.accountName(),
       password: idpPaths.accountPassword(),
@@ -69,9 +95,7 @@ export function accountRoutes(deps: IdpDeps): Router {
   const post = [formBody(), deps.csrf.issue, deps.csrf.require, signedIn] as const;
 
   router.get(idpRoutes.account, deps.csrf.issue, signedIn, (ctx) =>
-    showAccountPage(deps, ctx, {
-      notice: noticeFromQuery(ctx, ['name_saved', 'password_changed', 'newsletter_saved']),
-    }),
+    showAccountPage(deps, ctx, { notice: noticeFromQuery(ctx, ACCOUNT_NOTICES) }),
   );
 
   router.post(idpRoutes.accountLogout, formBody(), deps.csrf.issue, deps.csrf.require, (ctx) => {
@@ -83,12 +107,12 @@ export function accountRoutes(deps: IdpDeps): Router {
     ctx.redirect(idpPaths.loginPage(undefined, 'logged_out'));
   });
 
-  router.post(idpRoutes.accountName, ...post, (ctx) => {
+  router.post(idpRoutes.accountName, ...post, async (ctx) => {
     const form = parseForm(changeNameFormSchema, ctx.request.body);
     if (!form.ok) {
       const { first_name, last_name, ...others } = form.fieldErrors;
       ctx.status = 400;
-      showAccountPage(deps, ctx, {
+      await showAccountPage(deps, ctx, {
         nameValues: { firstName: text(ctx, 'first_name'), lastName: text(ctx, 'last_name') },
         errors: {
           name: { first_name, last_name, form: Object.keys(others).length ? idpMessages.form_invalid : undefined },
@@ -106,7 +130,7 @@ export function accountRoutes(deps: IdpDeps): Router {
     if (!form.ok) {
       const { current_password, new_password, ...others } = form.fieldErrors;
       ctx.status = 400;
-      showAccountPage(deps, ctx, {
+      await showAccountPage(deps, ctx, {
         errors: {
           password: {
             current_password,
@@ -128,17 +152,21 @@ export function accountRoutes(deps: IdpDeps): Router {
     if (!result.ok) {
       deps.loginThrottle.recordFailure(ctx, account.email);
       ctx.status = 400;
-      showAccountPage(deps, ctx, { errors: { password: { current_password: idpMessages.current_password_wrong } } });
+      await showAccountPage(deps, ctx, {
+        errors: { password: { current_password: idpMessages.current_password_wrong } },
+      });
       return;
     }
     done(ctx, 'password_changed');
   });
 
-  router.post(idpRoutes.accountNewsletter, ...post, (ctx) => {
+  router.post(idpRoutes.accountNewsletter, ...post, async (ctx) => {
     const form = parseForm(newsletterFormSchema, ctx.request.body);
     if (!form.ok) {
       ctx.status = 400;
-      showAccountPage(deps, ctx, { errors: { newsletter: form.fieldErrors.newsletter ?? idpMessages.form_invalid } });
+      await showAccountPage(deps, ctx, {
+        errors: { newsletter: form.fieldErrors.newsletter ?? idpMessages.form_invalid },
+      });
       return;
     }
     deps.accounts.chooseNewsletter(signedInAccount(ctx).id, form.data.newsletter === 'on');

@@ -43,7 +43,7 @@ describe('welcome / account page', () => {
     assert.match(page.text, /<h2 id="mfa-heading">Multi-factor authentication<\/h2>/);
     assert.match(
       page.text,
-      /<button type="button" class="secondary" disabled aria-describedby="mfa-unavailable">Send an enrollment email<\/button>/,
+      /<form method="post" action="\/account\/mfa\/enrollment-email">\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<button type="submit" class="secondary">Send an enrollment email<\/button>/,
     );
     for (const label of ['First name', 'Last name', 'Current password', 'New password']) {
       assert.match(page.text, new RegExp(`<label for="\\w+">${label}</label>`));

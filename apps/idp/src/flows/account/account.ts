@@ -1,7 +1,9 @@
 import { hashPassword, type ScryptParams, verifyPassword } from '@extauth/server-kit/passwords';
 import type { AccountSessionStore } from '../../store/account-sessions.js';
 import type { Account, AccountsStore } from '../../store/accounts.js';
+import type { MfaStore } from '../../store/mfa.js';
 import type { OidcModelStore } from '../../store/oidc-models.js';
+import type { TrustedSiteStore } from '../../store/trusted-sites.js';
 import { revokeEverything } from '../password-reset/password-reset.js';
 
 export type ChangePasswordResult = { ok: true } | { ok: false; error: 'CURRENT_PASSWORD_WRONG' };
@@ -16,6 +18,7 @@ export async function changePassword(
     accounts: AccountsStore;
     accountSessions: AccountSessionStore;
     oidcModels: OidcModelStore;
+    trustedSites: TrustedSiteStore;
     passwordHashing: ScryptParams;
   },
   input: { account: Account; currentPassword: string; newPassword: string; currentSessionIdHash: string | undefined },
@@ -28,9 +31,9 @@ export async function changePassword(
   return { ok: true };
 }
 
-/** What the welcome page shows about multi-factor authentication until issue 4 wires enrolment. */
-export type MfaState = 'not_enabled';
+/** What the welcome page shows about multi-factor authentication (a pending enrolment is not on). */
+export type MfaState = 'not_enabled' | 'enabled';
 
-export function mfaStateOf(_account: Account): MfaState {
-  return 'not_enabled';
+export function mfaStateOf(mfa: MfaStore, account: Account): MfaState {
+  return mfa.findMfaFactor(account.id)?.status === 'active' ? 'enabled' : 'not_enabled';
 }

@@ -25,12 +25,13 @@ export interface AccountPageModel {
   /** Values typed into the name form (after an error) or the current ones. */
   nameValues: { firstName: string; lastName: string };
   trustedSites: readonly TrustedSite[];
-  actions: { logout: string; name: string; password: string; newsletter: string };
+  actions: { enrollmentEmail: string; mfa: string; logout: string; name: string; password: string; newsletter: string };
   notice?: string | undefined;
   errors?: {
     name?: { first_name?: string | undefined; last_name?: string | undefined; form?: string | undefined };
     password?: { current_password?: string | undefined; new_password?: string | undefined; form?: string | undefined };
     newsletter?: string | undefined;
+    mfa?: string | undefined;
   };
 }
 
@@ -55,9 +56,7 @@ export function renderAccountPage(view: ViewContext, model: AccountPageModel): s
       </dl>
       <section class="row" aria-labelledby="mfa-heading">
         <h2 id="mfa-heading">Multi-factor authentication</h2>
-        <p>${account.mfa === 'not_enabled' ? 'Not enabled.' : 'Enabled.'}</p>
-        <button type="button" class="secondary" disabled aria-describedby="mfa-unavailable">Send an enrollment email</button>
-        <p class="muted" id="mfa-unavailable">Enrollment by email is not available in this version of the sandbox yet.</p>
+        ${account.mfa === 'enabled' ? renderMfaOn(model) : renderMfaOff(model)}
       </section>
       <form method="post" action="${model.actions.logout}">
         ${csrfInput(model.csrfToken)}
@@ -107,4 +106,26 @@ export function renderAccountPage(view: ViewContext, model: AccountPageModel): s
         }
       </section>`,
   });
+}
+
+function renderMfaOff(model: AccountPageModel) {
+  return html`<p>Not enabled.</p>
+        <form method="post" action="${model.actions.enrollmentEmail}">
+          ${csrfInput(model.csrfToken)}
+          <button type="submit" class="secondary">Send an enrollment email</button>
+        </form>`;
+}
+
+/** MFA on: one proof field (password or a current code) for both actions. */
+function renderMfaOn(model: AccountPageModel) {
+  return html`<p>Enabled. Logins ask for a one-time code from your authenticator app.</p>
+        <form method="post" action="${model.actions.mfa}" novalidate>
+          ${csrfInput(model.csrfToken)}
+          ${textField({ id: 'proof', name: 'proof', label: 'Password or one-time code', type: 'password', autocomplete: 'current-password', error: model.errors?.mfa })}
+          <p class="muted">Both actions forget every trusted site.</p>
+          <div class="actions">
+            <button type="submit" class="secondary" name="action" value="regenerate">Regenerate recovery code</button>
+            <button type="submit" class="secondary" name="action" value="disable">Turn off multi-factor authentication</button>
+          </div>
+        </form>`;
 }

@@ -48,7 +48,21 @@ export function consentRoutes(deps: IdpDeps): Router {
       await showConsentPage(deps, ctx, idpMessages.form_invalid);
       return;
     }
-    const grantId = await grantRequestedAccess(deps.provider, interactionOf(ctx));
+    const details = interactionOf(ctx);
+    const grantId = await grantRequestedAccess(deps.provider, details);
+    const { client_id: clientId, redirect_uri: redirectUri } = details.params;
+    if (
+      form.data.trust === 'on' &&
+      details.session &&
+      typeof clientId === 'string' &&
+      typeof redirectUri === 'string'
+    ) {
+      deps.trust.rememberTrust(ctx, {
+        accountId: details.session.accountId,
+        clientId,
+        hostname: new URL(redirectUri).hostname,
+      });
+    }
     await finishInteraction(deps.provider, ctx, { consent: { grantId } });
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const consentFormSchema = z.object({
-  /** "Trust HOSTNAME for 365 days…": read here; remembering it is issue 4 (see consent.ts). */
+  /** "Trust HOSTNAME for 365 days…": remembered by flows/consent/trust.ts. */
   trust: z.literal('on', { error: 'Tick the box or leave it empty.' }).optional(),
 });
 

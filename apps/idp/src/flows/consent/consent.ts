@@ -9,8 +9,7 @@ export const SCOPE_DATA: Readonly<Record<string, { label: string; claim: 'email'
 /**
  * Records the person's consent: adds what the authorization request is missing (scopes, claims,
  * resource scopes) to the interaction's Grant, or to a new one, and returns the grant id to hand
- * back to oidc-provider. The "trust for 365 days" choice is not remembered yet (issue 4): until
- * then the page is shown on every authorization, as for an untrusted hostname.
+ * back to oidc-provider. The "trust for 365 days" choice is kept by trust.ts.
  */
 export async function grantRequestedAccess(provider: Provider, details: Interaction): Promise<string> {
   const accountId = details.session?.accountId;

@@ -7,6 +7,7 @@ import type { AccountSessionStore } from '../../store/account-sessions.js';
 import type { AccountsStore } from '../../store/accounts.js';
 import type { OidcModelStore } from '../../store/oidc-models.js';
 import type { PasswordResetTicketStore } from '../../store/password-reset-tickets.js';
+import type { TrustedSiteStore } from '../../store/trusted-sites.js';
 
 /**
  * Password reset ("Forgot password?"). The code step is the shared email-code page; the states:
@@ -31,6 +32,7 @@ interface ResetDeps {
   resetTickets: PasswordResetTicketStore;
   accountSessions: AccountSessionStore;
   oidcModels: OidcModelStore;
+  trustedSites: TrustedSiteStore;
   passwordHashing: ScryptParams;
   clock: Clock;
   random: RandomSource;
@@ -78,7 +80,7 @@ export async function resetPassword(
  * credential version that trust cookies are bound to (issue 4), every "Trust HOSTNAME" choice.
  */
 export function revokeEverything(
-  deps: Pick<ResetDeps, 'accounts' | 'accountSessions' | 'oidcModels'>,
+  deps: Pick<ResetDeps, 'accounts' | 'accountSessions' | 'oidcModels' | 'trustedSites'>,
   accountId: string,
   newPasswordHash: string,
   keepAccountSessionIdHash?: string,
@@ -86,4 +88,5 @@ export function revokeEverything(
   deps.accounts.replacePassword(accountId, newPasswordHash);
   deps.accountSessions.endAccountSessionsOfAccount(accountId, keepAccountSessionIdHash);
   revokeOidcAccessOfAccount(deps.oidcModels, accountId);
+  deps.trustedSites.revokeAllTrustOfAccount(accountId);
 }

@@ -1,0 +1,97 @@
+import { AppError } from '@extauth/server-kit/errors';
+import { parseForm } from '@extauth/server-kit/forms';
+import { buttonOnlyFormSchema } from '@extauth/shared/idp-forms';
+import { idpMessages } from '@extauth/shared/idp-messages';
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type { IdpDeps } from '../../deps.js';
+import { requireAccountSession, signedInAccount } from '../../http/account-session.js';
+import { formBody } from '../../http/form-body.js';
+import { idpPaths, idpRoutes } from '../../http/routes.js';
+import { mfaLockState } from '../mfa-challenge/mfa-challenge.js';
+import { requireMfaUnlocked, throwMfaLocked } from '../mfa-challenge/mfa-challenge.routes.js';
+import { accountMfaFormSchema } from '../mfa-enrollment/mfa.schema.js';
+import { isMfaActive, sendEnrollmentEmail } from '../mfa-enrollment/mfa-enrollment.js';
+import { showAccountPage } from './account.routes.js';
+import { proveAccountHolder, regenerateRecoveryCode, turnOffMfa } from './account-mfa.js';
+
+const done = (ctx: Context, notice: string) => {
+  ctx.status = 303;
+  ctx.redirect(idpPaths.account(notice));
+};
+
+/** The account page's MFA and trust actions: enrollment email, new recovery code, MFA off, Revoke. */
+export function accountMfaRoutes(deps: IdpDeps): Router {
+  const router = new Router();
+  const signedIn = requireAccountSession(deps);
+  const post = [formBody(), deps.csrf.issue, deps.csrf.require, signedIn] as const;
+
+  router.post(idpRoutes.accountEnrollmentEmail, ...post, async (ctx) => {
+    if (!parseForm(buttonOnlyFormSchema, ctx.request.body).ok) {
+      throw new AppError('form_invalid', idpMessages.form_invalid, { status: 400 });
+    }
+    let result: Awaited<ReturnType<typeof sendEnrollmentEmail>>;
+    try {
+      result = await sendEnrollmentEmail(
+        { ...deps, brand: deps.view.brand },
+        { account: signedInAccount(ctx), linkUrl: (token) => `${deps.issuer}${idpPaths.mfaEnrollmentLink(token)}` },
+      );
+    } catch (err) {
+      throw new AppError('mail_failed', idpMessages.mail_failed, { status: 503, cause: err });
+    }
+    done(ctx, result.ok ? 'enrollment_email_sent' : 'mfa_already_enabled');
+  });
+
+  router.post(
+    idpRoutes.accountMfa,
+    ...post,
+    requireMfaUnlocked(deps, (ctx) => signedInAccount(ctx).id),
+    async (ctx) => {
+      const account = signedInAccount(ctx);
+      const form = parseForm(accountMfaFormSchema, ctx.request.body);
+      if (!form.ok || !isMfaActive(deps, account.id)) {
+        ctx.status = 400;
+        await showAccountPage(deps, ctx, {
+          errors: { mfa: form.ok ? idpMessages.form_invalid : (form.fieldErrors.proof ?? idpMessages.form_invalid) },
+        });
+        return;
+      }
+      // A guessed password here is a password attempt like any other.
+      deps.loginThrottle.assertAllowed(ctx, account.email);
+      const proof = await proveAccountHolder(deps, account, form.data.proof);
+      if (!proof.ok) {
+        if (proof.error === 'PASSWORD_WRONG') deps.loginThrottle.recordFailure(ctx, account.email);
+        if (proof.error === 'LOCKED') {
+          const lock = mfaLockState(deps, account.id);
+          throwMfaLocked(lock.locked ? lock.retryAfterSeconds : 1);
+        }
+        ctx.status = 400;
+        await showAccountPage(deps, ctx, { errors: { mfa: idpMessages.mfa_proof_wrong } });
+        return;
+      }
+      if (form.data.action === 'disable') {
+        turnOffMfa(deps, account.id);
+        done(ctx, 'mfa_disabled');
+        return;
+      }
+      deps.mfaFlow.write(ctx, {
+        step: 'recording_recovery_code',
+        accountId: account.id,
+        recoveryCode: regenerateRecoveryCode(deps, account.id),
+        completes: 'back_to_account',
+      });
+      ctx.status = 303;
+      ctx.redirect(idpPaths.mfaRecoveryCode());
+    },
+  );
+
+  router.post(idpRoutes.accountTrustRevoke, ...post, (ctx) => {
+    if (!parseForm(buttonOnlyFormSchema, ctx.request.body).ok) {
+      throw new AppError('form_invalid', idpMessages.form_invalid, { status: 400 });
+    }
+    deps.trustedSites.revokeTrust(signedInAccount(ctx).id, String(ctx.params.id));
+    done(ctx, 'trust_revoked');
+  });
+
+  return router;
+}

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { MAILDEV, pasteCode, readCodeFromMailDev } from './mail.js';
+import { launchBrowser, newContext } from './support/browser.js';
+import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+
+const PANEL = 'https://localhost:2087';
+const IDP = 'https://localhost:8443';
+const TERMS =
+  'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
+
+let browser: Browser;
+let sandbox: SandboxProcess;
+const dataDir = makeDataDir('mfa');
+
+before(async () => {
+  [browser, sandbox] = await Promise.all([launchBrowser(), startSandboxProcess({ dataDir })]);
+});
+
+after(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+/** RFC 4648 base32 (no padding) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/\s+/g, '').toUpperCase()) {
+    const index = alphabet.indexOf(ch);
+    assert.ok(index >= 0, `not base32: ${ch}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** Our own RFC 6238 (HOTP of RFC 4226 §5.3 over T = floor(unix / 30)), SHA-1, 6 digits. */
+function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+
+const currentStep = () => Math.floor(Date.now() / 1000 / 30);
+/** Each step is accepted once per account: the next code is from a later step than the last one used. */
+let lastStepUsed = 0;
+function nextCode(secret: string): string {
+  // The server accepts one step ahead, so a later step is always available without waiting.
+  const step = Math.max(currentStep(), lastStepUsed + 1);
+  assert.ok(step <= currentStep() + 1, 'codes are used at most one per step');
+  lastStepUsed = step;
+  return totp(secret, step);
+}
+
+interface MailDevEmail {
+  subject: string;
+  text?: string;
+  time: string;
+  to: { address: string }[];
+}
+
+/** The link of the newest enrollment email to `address` (polling MailDev: the one wait here). */
+async function readEnrollmentLink(address: string, since: Date): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const emails = (await (await fetch(`${MAILDEV}/api/email`)).json()) as MailDevEmail[];
+    const mail = emails
+      .filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()))
+      .filter((m) => m.subject.startsWith('Enable multi-factor authentication') && new Date(m.time) >= since)
+      .at(-1);
+    const link = /Enable multi-factor authentication: (\S+)/.exec(mail?.text ?? '')?.[1];
+    if (link) {
+      assert.ok(mail?.subject.includes(address), 'the subject names the account');
+      return link;
+    }
+    if (Date.now() > deadline) throw new Error(`no enrollment email for ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function rootPassword(): string {
+  return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();
+}
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await page.goto(`${PANEL}/`);
+  await page.getByRole('link', { name: 'Log in via WebPros' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Verify Your Identity' }).waitFor();
+}
+
+/** "Almost There!": reads the code, checks Continue is refused unticked, ticks and continues. */
+async function recordRecoveryCode(page: Page): Promise<string> {
+  await page.getByRole('heading', { name: 'Almost There!' }).waitFor();
+  const code = ((await page.locator('#recovery-code').textContent()) ?? '').trim();
+  assert.match(code, /^[A-Z2-7]{5}(-[A-Z2-7]{5}){4}$/);
+  assert.ok(await page.getByRole('button', { name: 'Copy code' }).isVisible(), '"Copy code" is offered');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByText('Tick “I have safely recorded this code” to continue.').waitFor();
+  assert.equal(((await page.locator('#recovery-code').textContent()) ?? '').trim(), code, 'the same code, still shown');
+  await page.getByLabel('I have safely recorded this code', { exact: true }).check();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  return code;
+}
+
+async function consentAndReachWhm(page: Page) {
+  await page.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(/\/cpsess\d{10}\//);
+}
+
+test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identity", then with recovery codes', async () => {
+  const email = `E2E.Mfa+${Date.now()}@example.com`;
+  const password = 'e2e-mfa-password-123';
+  const context = await newContext(browser);
+  const page = await context.newPage();
+
+  // Sign up directly at the IdP and verify the address.
+  await page.goto(`${IDP}/signup`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('First name', { exact: true }).fill('Mfa');
+  await page.getByLabel('Last name', { exact: true }).fill('Tester');
+  await page.getByLabel(TERMS, { exact: true }).check();
+  const signedUpAt = new Date(Date.now() - 1000);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await page.getByRole('group', { name: 'Verification code' }).waitFor();
+  await pasteCode(page, await readCodeFromMailDev(email, 'Your WebPros Account verification code: ', signedUpAt));
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.getByRole('heading', { name: 'Welcome to your WebPros Account!' }).waitFor();
+
+  // Enrol from the emailed link.
+  const askedAt = new Date(Date.now() - 1000);
+  await page.getByRole('button', { name: 'Send an enrollment email' }).click();
+  await page.getByText('We sent you an enrollment email').waitFor();
+  await page.goto(await readEnrollmentLink(email, askedAt));
+  await page.getByRole('heading', { name: 'Secure Your Account' }).waitFor();
+  assert.ok(await page.getByRole('img', { name: 'QR code' }).isVisible());
+  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+  assert.match(secret, /^[A-Z2-7]{32}$/, 'the secret for manual entry: 160 bits, base32, no padding');
+  await page.getByLabel('One-time code', { exact: true }).fill(nextCode(secret));
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  const firstRecoveryCode = await recordRecoveryCode(page);
+  await page.getByText('Multi-factor authentication is on.').waitFor();
+  await context.close();
+
+  // First WHM login: password, then a one-time code; the identity is linked to root.
+  const first = await newContext(browser);
+  const whm = await first.newPage();
+  await passwordStep(whm, email, password);
+  await whm.getByLabel('One-time code', { exact: true }).fill(nextCode(secret));
+  await whm.getByRole('button', { name: 'Continue', exact: true }).click();
+  await whm.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
+  await whm.getByRole('button', { name: 'Continue', exact: true }).click();
+  await whm.getByText('is not associated with an existing').waitFor();
+  await whm.getByLabel('Username', { exact: true }).fill('root');
+  await whm.getByLabel('Password', { exact: true }).fill(rootPassword());
+  await whm.getByRole('button', { name: 'Log in', exact: true }).click();
+  await whm.waitForURL(/\/cpsess\d{10}\//);
+  assert.ok((await whm.locator('body').innerText()).includes(email), 'WHM Home shows the linked identity');
+  await first.close();
+
+  // Second login with the recovery code: it dies and a new one is shown at once.
+  const second = await newContext(browser);
+  const again = await second.newPage();
+  await passwordStep(again, email, password);
+  await again.getByRole('link', { name: 'Use a recovery code' }).click();
+  await again.getByLabel('Recovery code', { exact: true }).fill(firstRecoveryCode.toLowerCase());
+  await again.getByRole('button', { name: 'Continue', exact: true }).click();
+  const secondRecoveryCode = await recordRecoveryCode(again);
+  assert.notEqual(secondRecoveryCode, firstRecoveryCode);
+  await consentAndReachWhm(again);
+  await second.close();
+
+  // A fresh browser: the used code is refused, the new one works.
+  const fresh = await newContext(browser);
+  const last = await fresh.newPage();
+  await passwordStep(last, email, password);
+  await last.getByRole('link', { name: 'Use a recovery code' }).click();
+  await last.getByLabel('Recovery code', { exact: true }).fill(firstRecoveryCode);
+  await last.getByRole('button', { name: 'Continue', exact: true }).click();
+  await last.getByText('This recovery code is incorrect or was already used.').waitFor();
+  await last.getByLabel('Recovery code', { exact: true }).fill(secondRecoveryCode);
+  await last.getByRole('button', { name: 'Continue', exact: true }).click();
+  const thirdRecoveryCode = await recordRecoveryCode(last);
+  assert.notEqual(thirdRecoveryCode, secondRecoveryCode);
+  await consentAndReachWhm(last);
+  await fresh.close();
+});
