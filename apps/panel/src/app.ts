@@ -5,12 +5,16 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { PanelDeps, PanelState } from './deps.js';
 import { registerHomeRoutes } from './flows/home/home.routes.js';
+import { registerManageProvidersRoutes } from './flows/manage-external-auth/providers.routes.js';
+import { registerManageUsersRoutes } from './flows/manage-external-auth/users.routes.js';
 import { registerOidcRoutes } from './flows/oidc/oidc.routes.js';
 import { registerSignInRoutes } from './flows/sign-in/sign-in.routes.js';
+import { registerUserSelectionRoutes } from './flows/user-selection/user-selection.routes.js';
 import { guardSecuredArea } from './http/secured-area.js';
 import { loadSession } from './http/session-cookie.js';
 import { registerStaticRoutes } from './http/static.routes.js';
 import { renderErrorPage } from './views/error-page.views.js';
+import { registerWhmApiRoutes } from './whm-api/whm-api.routes.js';
 
 /** The panel's Koa app; every side effect comes in through `deps`. */
 export function createApp(deps: PanelDeps): Koa<PanelState> {
@@ -28,7 +32,11 @@ export function createApp(deps: PanelDeps): Koa<PanelState> {
   registerStaticRoutes(router, deps);
   registerSignInRoutes(router, deps, csrf);
   registerOidcRoutes(router, deps);
+  registerUserSelectionRoutes(router, deps, csrf);
   registerHomeRoutes(router, deps);
+  registerWhmApiRoutes(router, deps);
+  registerManageProvidersRoutes(router, deps, csrf);
+  registerManageUsersRoutes(router, deps, csrf);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

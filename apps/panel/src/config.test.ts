@@ -57,6 +57,27 @@ describe('loadPanelConfig', () => {
     assert.throws(() => loadPanelConfig({ PANEL_PORT: '0' }), /PANEL_PORT: must be a fixed port/);
   });
 
+  test('profile demo by default, fresh on request, anything else refused', () => {
+    assert.equal(loadPanelConfig({}).profile, 'demo');
+    assert.equal(loadPanelConfig({ SANDBOX_PROFILE: 'fresh' }).profile, 'fresh');
+    assert.throws(() => loadPanelConfig({ SANDBOX_PROFILE: 'Fresh' }), /SANDBOX_PROFILE: must be demo or fresh/);
+  });
+
+  test('panel.ini lives in <data>/panel/ unless PANEL_INI_PATH says otherwise; memory mode has none by default', () => {
+    assert.equal(loadPanelConfig({}, { cwd: '/srv/x' }).panelIniPath, path.resolve('/srv/x/.sandbox/panel/panel.ini'));
+    assert.equal(
+      loadPanelConfig({ PANEL_INI_PATH: 'etc/panel.ini' }, { cwd: '/srv/x' }).panelIniPath,
+      '/srv/x/etc/panel.ini',
+    );
+    assert.equal(loadPanelConfig({ SANDBOX_STORAGE: 'memory' }).panelIniPath, undefined);
+  });
+
+  test('PANEL_RELINK_ROUNDTRIP is off by default and takes the usual boolean words', () => {
+    assert.equal(loadPanelConfig({}).relinkRoundTrip, false);
+    assert.equal(loadPanelConfig({ PANEL_RELINK_ROUNDTRIP: 'true' }).relinkRoundTrip, true);
+    assert.throws(() => loadPanelConfig({ PANEL_RELINK_ROUNDTRIP: 'sometimes' }), /PANEL_RELINK_ROUNDTRIP: /);
+  });
+
   test('refuses a blank root password instead of silently generating one', () => {
     assert.throws(() => loadPanelConfig({ PANEL_ROOT_PASSWORD: '   ' }), /PANEL_ROOT_PASSWORD: must not be blank/);
   });

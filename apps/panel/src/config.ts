@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import { envBoolean, envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
 import {
   DEFAULT_IDP_PORT,
   DEFAULT_PANEL_PORT,
@@ -27,11 +27,37 @@ const panelEnvSchema = z.object({
     .max(1024, { error: 'must be at most 1024 characters' })
     .refine((v) => v.trim().length > 0, { error: 'must not be blank' })
     .optional(),
+  SANDBOX_PROFILE: z.enum(['demo', 'fresh'], { error: 'must be demo or fresh' }).default('demo'),
+  PANEL_INI_PATH: z
+    .string()
+    .max(4096, { error: 'must be at most 4096 characters' })
+    .refine((v) => !v.includes('\0'), { error: 'must be a file path' })
+    .optional(),
+  PANEL_RELINK_ROUNDTRIP: envBoolean(false),
   WEBPROS_CLIENT_ID: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
   WEBPROS_CLIENT_SECRET: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
+  // curl's --connect-to for the back channel: `idp:8443` in compose (docs/docker.md).
+  PANEL_IDP_CONNECT_TO: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?):\d{1,5}$/, {
+      error: 'must be HOST:PORT, such as idp:8443',
+    })
+    .transform((v) => {
+      const at = v.lastIndexOf(':');
+      return { host: v.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(v.slice(at + 1)) };
+    })
+    .refine((v) => v.port >= 1 && v.port <= 65535, { error: 'port must be between 1 and 65535' })
+    .optional(),
 });
 
 export type PasswordHashCost = 'secure' | 'fast';
+
+/**
+ * `demo`: the panel.ini gate is on and WebPros is configured and enabled for WHM. `fresh`: a newly
+ * installed server: no panel.ini, WebPros configured with the licence credentials but disabled.
+ * Applied when a data folder is first used (DESIGN.md "Seeds and profiles").
+ */
+export type PanelProfile = 'demo' | 'fresh';
 
 export interface PanelConfig {
   /** Absolute path of the sandbox data folder; the panel keeps its files in `<dataDir>/panel/`. */
@@ -52,6 +78,16 @@ export interface PanelConfig {
   issuer: string;
   rootPassword: string | undefined;
   webprosClient: { clientId: string | undefined; clientSecret: string | undefined };
+  /** PANEL_IDP_CONNECT_TO: where the back channel connects for the issuer's origin (Host, SNI, `iss` unchanged). */
+  idpConnectTo: { host: string; port: number } | undefined;
+  profile: PanelProfile;
+  /**
+   * The panel.ini file (spec §2.1). Undefined only in memory mode without PANEL_INI_PATH: then the
+   * gate is fixed by the profile, since nothing may be written.
+   */
+  panelIniPath: string | undefined;
+  /** Spec §13.4: after linking with a password, run the OIDC round trip again before WHM Home. */
+  relinkRoundTrip: boolean;
 }
 
 /** Parses the panel's settings; throws ConfigError naming each bad variable. */
@@ -61,8 +97,10 @@ export function loadPanelConfig(env: Record<string, string | undefined>, opts: {
   const redirectUris = whmRedirectUris(e.PANEL_HOSTNAME, e.PANEL_PORT);
   const redirectUri = redirectUris.find((uri) => uri.includes(`:${e.PANEL_PORT}/`)) ?? redirectUris[0];
   if (!redirectUri) throw new Error('whmRedirectUris returned no URI');
+  const dataDir = path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox');
+  const defaultIniPath = e.SANDBOX_STORAGE === 'sqlite' ? path.join(dataDir, 'panel', 'panel.ini') : undefined;
   return {
-    dataDir: path.resolve(cwd, e.SANDBOX_DATA_DIR ?? '.sandbox'),
+    dataDir,
     storage: e.SANDBOX_STORAGE,
     passwordHash: e.SANDBOX_PASSWORD_HASH,
     listenHost: e.PANEL_LISTEN_HOST,
@@ -74,5 +112,9 @@ export function loadPanelConfig(env: Record<string, string | undefined>, opts: {
     issuer: e.IDP_ISSUER ?? `https://localhost:${e.IDP_PORT}`,
     rootPassword: e.PANEL_ROOT_PASSWORD,
     webprosClient: { clientId: e.WEBPROS_CLIENT_ID, clientSecret: e.WEBPROS_CLIENT_SECRET },
+    idpConnectTo: e.PANEL_IDP_CONNECT_TO,
+    profile: e.SANDBOX_PROFILE,
+    panelIniPath: e.PANEL_INI_PATH ? path.resolve(cwd, e.PANEL_INI_PATH) : defaultIniPath,
+    relinkRoundTrip: e.PANEL_RELINK_ROUNDTRIP,
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '@extauth/server-kit/clock';
+import type { Sealer } from '@extauth/server-kit/crypto';
 import type { Logger } from '@extauth/server-kit/logger';
 import type { ScryptParams } from '@extauth/server-kit/passwords';
 import type { ParameterizedContext } from 'koa';
@@ -6,7 +7,9 @@ import type { PanelConfig } from './config.js';
 import type { RelyingParty } from './oidc/relying-party.js';
 import type { ProviderRegistry } from './providers/provider-state.js';
 import type { SessionLookup, SessionManager } from './sessions/session-manager.js';
+import type { ApiTokenStore } from './store/api-tokens.store.js';
 import type { LinkStore } from './store/links.store.js';
+import type { ProviderStore } from './store/providers.store.js';
 import type { UserStore } from './store/users.store.js';
 
 /** Everything with a side effect that the panel's flows use, passed to `createApp`. */
@@ -18,6 +21,10 @@ export interface PanelDeps {
   links: LinkStore;
   sessions: SessionManager;
   providers: ProviderRegistry;
+  providerStore: ProviderStore;
+  apiTokens: ApiTokenStore;
+  /** Seals configuration secrets at rest (an admin-entered client secret). */
+  configSealer: Sealer;
   relyingParty: RelyingParty;
   hashParams: ScryptParams;
   csrfSecret: string;

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   if (root.source === 'env') console.log('root password: from PANEL_ROOT_PASSWORD');
   if (root.source === 'file') console.log(`root password: in ${root.file}`);
   if (root.source === 'memory') console.log(`root password (in-memory mode): ${root.value}`);
+  console.log(`profile: ${panel.profile}; panel.ini: ${panel.panelIniPath ?? '(none in memory mode)'}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

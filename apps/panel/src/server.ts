@@ -8,15 +8,19 @@ import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
 import { createApp } from './app.js';
+import { applyProfile } from './bootstrap/profile.js';
 import { ensureRootPassword, type RootPasswordSource } from './bootstrap/root-password.js';
 import type { PanelConfig } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createBackChannel } from './oidc/back-channel.js';
 import { createRelyingParty } from './oidc/relying-party.js';
-import { createDemoProviderRegistry } from './providers/provider-state.js';
+import { createFixedPanelIniSource, createPanelIniFileSource } from './panel-ini/panel-ini-source.js';
+import { createProviderRegistry } from './providers/provider-state.js';
 import { createSessionManager } from './sessions/session-manager.js';
+import { createApiTokenStore } from './store/api-tokens.store.js';
 import { openPanelDatabase } from './store/database.js';
 import { createLinkStore } from './store/links.store.js';
+import { createProviderStore } from './store/providers.store.js';
 import { createSessionStore } from './store/sessions.store.js';
 import { createUserStore } from './store/users.store.js';
 
@@ -24,6 +28,10 @@ export interface StartedPanel {
   url: string;
   port: number;
   rootPassword: RootPasswordSource;
+  /** The profile this data folder was set up with (SANDBOX_PROFILE at its first start). */
+  profile: string;
+  /** Where panel.ini is read from; undefined in memory mode without PANEL_INI_PATH. */
+  panelIniPath: string | undefined;
   close(): Promise<void>;
 }
 
@@ -50,9 +58,17 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
     fs.chmodSync(panelDir, 0o700);
   }
   const db = openPanelDatabase(panelDir ? path.join(panelDir, 'panel.sqlite') : ':memory:');
-  const backChannel = createBackChannel({ caPem: runtime.caPem });
+  const backChannel = createBackChannel({
+    caPem: runtime.caPem,
+    issuer: config.issuer,
+    connectTo: config.idpConnectTo,
+  });
   try {
-    const secrets = loadOrCreateSecrets(panelDir && path.join(panelDir, 'secrets.json'), ['sessionKey', 'csrfSecret']);
+    const secrets = loadOrCreateSecrets(panelDir && path.join(panelDir, 'secrets.json'), [
+      'sessionKey',
+      'csrfSecret',
+      'configKey',
+    ]);
     const licence = loadOrCreateLicence(onDisk ? config.dataDir : undefined, config.webprosClient);
     const users = createUserStore(db);
     const hashParams = config.passwordHash === 'fast' ? FAST_TEST_SCRYPT : DEFAULT_SCRYPT;
@@ -63,6 +79,18 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       envPassword: config.rootPassword,
       panelDir,
     });
+    const providerStore = createProviderStore(db);
+    const profile = applyProfile({
+      store: providerStore,
+      clock,
+      logger: runtime.logger,
+      profile: config.profile,
+      panelIniPath: config.panelIniPath,
+    });
+    const panelIni = config.panelIniPath
+      ? createPanelIniFileSource({ path: config.panelIniPath, logger: runtime.logger })
+      : createFixedPanelIniSource(profile.profile === 'demo');
+    const configSealer = createSealer(secrets.configKey);
     const deps: PanelDeps = {
       config,
       logger: runtime.logger,
@@ -74,7 +102,10 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
         sealer: createSealer(secrets.sessionKey),
         clock,
       }),
-      providers: createDemoProviderRegistry(licence),
+      providers: createProviderRegistry({ store: providerStore, panelIni, licence, sealer: configSealer }),
+      providerStore,
+      apiTokens: createApiTokenStore(db),
+      configSealer,
       relyingParty: createRelyingParty({
         issuer: config.issuer,
         redirectUri: config.redirectUri,
@@ -90,12 +121,20 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       port: config.port,
       tls: runtime.tls,
     });
-    runtime.logger.info('panel listening', { url: config.publicUrl, issuer: config.issuer, storage: config.storage });
+    runtime.logger.info('panel listening', {
+      url: config.publicUrl,
+      issuer: config.issuer,
+      storage: config.storage,
+      profile: profile.profile,
+      panelIni: config.panelIniPath ?? '(none: memory mode, gate fixed by the profile)',
+    });
     let closing: Promise<void> | undefined;
     return {
       url: config.publicUrl,
       port: server.port,
       rootPassword,
+      profile: profile.profile,
+      panelIniPath: config.panelIniPath,
       close: () => {
         closing ??= (async () => {
           await server.close();

@@ -26,13 +26,14 @@ describe('panel notices catalogue', () => {
       openid_provider_misconfigured:
         'The system failed to complete an OpenID Connect authentication due to a possible misconfiguration.',
       openid_access_token_expired: 'Your OpenID Connect session has expired.',
+      oidc_received_error: 'The system received an error from WebPros: HTTP 500',
       expired_session: 'Your session has expired. Please log in again.',
       token_incorrect: 'The security token in your request is invalid.',
       user_selection:
         'The “WebPros” account “demo@example.com” links to multiple “WHM” accounts. Select the “WHM” account that you wish to access.',
     };
     for (const [code, text] of Object.entries(expected)) {
-      assert.equal(describePanelNotice(code, p).text, text, code);
+      assert.equal(describePanelNotice(code, { ...p, error: 'HTTP 500' }).text, text, code);
     }
   });
 

@@ -10,6 +10,8 @@ export interface NoticeParams {
   provider: string;
   username?: string;
   app?: string;
+  /** For `oidc_received_error`: what the IdP answered. */
+  error?: string;
 }
 
 interface NoticeEntry {
@@ -76,6 +78,11 @@ const panelNoticeCatalogue = {
     true,
   ),
   openid_access_token_expired: oidcNotice(() => 'Your OpenID Connect session has expired.', true, false),
+  oidc_received_error: oidcNotice(
+    (p) => `The system received an error from ${p.provider}: ${p.error ?? ''}`,
+    false,
+    false,
+  ),
 } as const satisfies Record<string, NoticeEntry>;
 
 export type PanelNoticeCode = keyof typeof panelNoticeCatalogue;

@@ -12,10 +12,20 @@ export const routes = Object.freeze({
   providerButtonStyles: '/styles/external-auth-buttons.css',
   oidcStart: panelPaths.loginStart(':provider'),
   oidcCallback: panelPaths.callback(':provider'),
+  jsonApi: '/json-api/:fn',
+  securedJsonApi: /^\/cpsess\d{10}\/json-api\/([^/]+)$/,
   /** Any path that claims a security token, valid or not (the session guard's scope). */
   securedArea: /^\/cpsess([^/]*)(\/.*)?$/,
   home: /^\/cpsess\d{10}\/$/,
   securedLogout: /^\/cpsess\d{10}\/logout\/$/,
+  /** WHM » Security Center » Manage External Authentications (§3, §6), root only. */
+  manageRoot: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/?$/,
+  manageProviders: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/providers$/,
+  manageToggle: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/providers\/toggle$/,
+  manageConfigure: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/providers\/([a-z0-9_-]{1,64})$/,
+  manageUsers: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users$/,
+  manageUser: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users\/([a-z0-9]{1,16})$/,
+  manageUnlink: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users\/([a-z0-9]{1,16})\/unlink$/,
 });
 
 /** `key=value` pairs in order; `/` stays readable, as in WHM's own links (`?goto_uri=/`). */
@@ -41,9 +51,25 @@ export const paths = Object.freeze({
   /** The "Log in to P again." building block of the notices (§4.1). */
   oidcLogInAgain: (provider: string) => `${panelPaths.loginStart(provider)}${query([['goto_uri', '/']])}`,
   oidcCallback: (provider: string) => panelPaths.callback(provider),
+  oidcStartWithGoto: (provider: string, gotoUri: string) =>
+    `${panelPaths.loginStart(provider)}${query([['goto_uri', gotoUri]])}`,
   home: (securityToken: string) => `/cpsess${securityToken}/`,
   /** Inside the token prefix, so another site cannot log the user out with a plain link. */
   securedLogout: (securityToken: string) => `/cpsess${securityToken}/logout/`,
+  manageProviders: (token: string) => `/cpsess${token}/scripts2/manage_external_auth/providers`,
+  manageToggle: (token: string) => `/cpsess${token}/scripts2/manage_external_auth/providers/toggle`,
+  manageConfigure: (token: string, providerId: string) =>
+    `/cpsess${token}/scripts2/manage_external_auth/providers/${encodeURIComponent(providerId)}`,
+  manageUsers: (token: string) => `/cpsess${token}/scripts2/manage_external_auth/users`,
+  manageUser: (token: string, username: string) =>
+    `/cpsess${token}/scripts2/manage_external_auth/users/${encodeURIComponent(username)}`,
+  manageUnlink: (token: string, username: string) =>
+    `/cpsess${token}/scripts2/manage_external_auth/users/${encodeURIComponent(username)}/unlink`,
+  manageConfirmUnlink: (token: string, username: string, providerId: string, subject: string) =>
+    `/cpsess${token}/scripts2/manage_external_auth/users/${encodeURIComponent(username)}/unlink${query([
+      ['provider_id', providerId],
+      ['subject', subject],
+    ])}`,
   /** A relative goto (already checked with `safeGotoUri`) inside the session's token prefix. */
   securedGoto: (securityToken: string, gotoUri: string) => `/cpsess${securityToken}${gotoUri}`,
 });

@@ -1,9 +1,20 @@
 import { constantTimeEqual } from '@extauth/server-kit/crypto';
+import { describePanelNotice } from '@extauth/shared/panel-notices';
 import type { Middleware } from 'koa';
-import type { PanelDeps, PanelState } from '../deps.js';
+import type { PanelContext, PanelDeps, PanelState } from '../deps.js';
 import { respondWithLoginPage } from '../flows/sign-in/login-page.js';
 import { routes } from './routes.js';
 import { clearSessionCookie } from './session-cookie.js';
+
+/** An API call under the token prefix gets the §8 envelope, never the login page. */
+function refuseApiCall(ctx: PanelContext, code: 'invalid_session' | 'expired_session' | 'token_incorrect'): void {
+  const command = /\/json-api\/([^/]*)$/.exec(ctx.path)?.[1] ?? '';
+  ctx.status = 401;
+  ctx.type = 'application/json';
+  ctx.body = {
+    metadata: { command, reason: describePanelNotice(code, { provider: '' }).text, result: 0, version: 1 },
+  };
+}
 
 /**
  * Guards every `/cpsess…/` URL (spec §2.4): it needs a logged-in session whose security token is the
@@ -17,8 +28,10 @@ export function guardSecuredArea(deps: PanelDeps): Middleware<PanelState> {
     if (!match) return next();
     const lookup = ctx.state.sessionLookup;
     const providerId = 'webpros';
+    const isApiCall = /^\/cpsess[^/]*\/json-api\//.test(ctx.path);
     if (lookup.status === 'malformed') {
       clearSessionCookie(ctx);
+      if (isApiCall) return refuseApiCall(ctx, 'invalid_session');
       return respondWithLoginPage(ctx, deps, {
         status: 401,
         notice: { type: 'msg_code', code: 'invalid_session', providerId },
@@ -26,6 +39,7 @@ export function guardSecuredArea(deps: PanelDeps): Middleware<PanelState> {
     }
     if (lookup.status !== 'active' || lookup.session.username === null) {
       if (lookup.status === 'expired') clearSessionCookie(ctx);
+      if (isApiCall) return refuseApiCall(ctx, 'expired_session');
       return respondWithLoginPage(ctx, deps, {
         status: 401,
         notice: { type: 'msg_code', code: 'expired_session', providerId },
@@ -33,6 +47,7 @@ export function guardSecuredArea(deps: PanelDeps): Middleware<PanelState> {
     }
     const token = match[1] ?? '';
     if (!/^\d{10}$/.test(token) || !constantTimeEqual(token, lookup.session.securityToken)) {
+      if (isApiCall) return refuseApiCall(ctx, 'token_incorrect');
       return respondWithLoginPage(ctx, deps, {
         status: 401,
         notice: { type: 'msg_code', code: 'token_incorrect', providerId },

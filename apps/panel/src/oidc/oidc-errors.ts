@@ -6,13 +6,16 @@ export type OidcFailureNotice =
   | 'openid_communication_no_login'
   | 'openid_unable_to_get_access_token'
   | 'openid_missing_id_token'
-  | 'openid_provider_misconfigured';
+  | 'openid_provider_misconfigured'
+  | 'oidc_received_error';
 
 export interface OidcFailure {
   ok: false;
   notice: OidcFailureNotice;
   /** For the log only; never shown to the user. */
   detail: string;
+  /** For `oidc_received_error`: the HTTP status the IdP answered, which the notice shows. */
+  shownError?: string;
 }
 
 export type OidcResult<T> = ({ ok: true } & T) | OidcFailure;
@@ -37,6 +40,19 @@ const BAD_TOKEN_RESPONSE = new Set([
 export function isNetworkError(err: unknown): boolean {
   if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
   return err instanceof TypeError && (err.message === 'fetch failed' || err.cause instanceof Error);
+}
+
+/** The HTTP status of an IdP answer that was not the expected one (a 5xx page, say), if known. */
+function unexpectedHttpStatus(err: client.ClientError): number | undefined {
+  for (let cause: unknown = err.cause, depth = 0; cause && depth < 3; depth += 1) {
+    // Duck-typed: the back channel's undici Response is not the global Response class.
+    const status = (cause as { status?: unknown; headers?: unknown }).status;
+    if (typeof status === 'number' && typeof (cause as { headers?: unknown }).headers === 'object') {
+      return status >= 400 ? status : undefined;
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The token response body oauth4webapi attached to an "invalid response" error, if any. */
@@ -67,6 +83,10 @@ export function translateOidcError(err: unknown): OidcFailure | undefined {
       if (!body) return oidcFailure('openid_provider_misconfigured', detail);
       const missingIdToken = typeof body.access_token === 'string' && body.id_token === undefined;
       return oidcFailure(missingIdToken ? 'openid_missing_id_token' : 'openid_unable_to_get_access_token', detail);
+    }
+    const status = code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' ? unexpectedHttpStatus(err) : undefined;
+    if (status !== undefined) {
+      return { ok: false, notice: 'oidc_received_error', detail, shownError: `HTTP ${status}` };
     }
     if (PROTOCOL_MISMATCH.has(code)) return oidcFailure('openid_provider_misconfigured', detail);
     if (BAD_TOKEN_RESPONSE.has(code)) return oidcFailure('openid_unable_to_get_access_token', detail);

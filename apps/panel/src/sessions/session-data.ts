@@ -30,8 +30,24 @@ export const pendingLinkSchema = z.object({
   email: z.string().optional(),
   alreadyLinked: z.boolean(),
   gotoUri: z.string(),
+  /** Unix ms; §5.4 stores `openid_connect_token_expiry` with the link request. Absent in older sessions. */
+  tokenExpiresAt: z.number().optional(),
 });
 export type PendingLink = z.infer<typeof pendingLinkSchema>;
+
+/** SELECT_USER (§5.2 step 9, `openid_connect_need_disambiguation`): one subject, several accounts. */
+export const pendingSelectionSchema = z.object({
+  providerId: z.string(),
+  subject: z.string(),
+  idToken: z.string(),
+  preferredUsername: z.string(),
+  email: z.string().optional(),
+  usernames: z.array(z.string()).min(2),
+  /** Unix ms. */
+  tokenExpiresAt: z.number(),
+  gotoUri: z.string(),
+});
+export type PendingSelection = z.infer<typeof pendingSelectionSchema>;
 
 /** How an authenticated session was established through a provider (§5.3). */
 export const externalAuthSchema = z.object({
@@ -47,6 +63,7 @@ export type ExternalAuth = z.infer<typeof externalAuthSchema>;
 export const sessionDataSchema = z.object({
   oidc: oidcRoundTripSchema.optional(),
   pendingLink: pendingLinkSchema.optional(),
+  pendingSelection: pendingSelectionSchema.optional(),
   externalAuth: externalAuthSchema.optional(),
 });
 export type SessionData = z.infer<typeof sessionDataSchema>;

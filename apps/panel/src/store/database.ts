@@ -38,6 +38,48 @@ export const panelMigrations: readonly Migration[] = [
       CREATE INDEX authn_links_username ON authn_links(username);
     `,
   },
+  {
+    version: 2,
+    name: 'profile seed, provider lifecycle, display configurations, API tokens, panel accounts',
+    up: `
+      CREATE TABLE profile_seed (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        profile TEXT NOT NULL,
+        seeded_at INTEGER NOT NULL
+      );
+      CREATE TABLE authn_client_configs (
+        provider_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('licence', 'admin')),
+        client_id TEXT,
+        client_secret_sealed TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE authn_enabled_services (
+        provider_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        enabled_at INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, service)
+      );
+      CREATE TABLE authn_display_configs (
+        provider_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        overrides TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, service)
+      );
+      CREATE TABLE api_tokens (
+        username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (username, name)
+      );
+      ALTER TABLE users ADD COLUMN domain TEXT;
+      ALTER TABLE users ADD COLUMN contact_email TEXT;
+      ALTER TABLE users ADD COLUMN reseller INTEGER NOT NULL DEFAULT 0;
+      CREATE UNIQUE INDEX users_domain ON users(domain) WHERE domain IS NOT NULL;
+    `,
+  },
 ];
 
 /** `file` is a path, or `':memory:'` for the in-memory mode. */

@@ -19,6 +19,8 @@ export interface LinkStore {
   linkIdentity(link: AuthnLink): void;
   findUsernamesLinkedTo(providerId: string, subject: string): string[];
   listLinksOfUser(username: string): AuthnLink[];
+  /** Every link, ordered by username, then link time. */
+  listAllLinks(): AuthnLink[];
   /** Returns whether a link was removed. */
   unlinkIdentity(providerId: string, subject: string, username: string): boolean;
 }
@@ -31,6 +33,16 @@ interface LinkRow {
   username: string;
   preferred_username: string;
   link_time: number;
+}
+
+function toLink(r: LinkRow): AuthnLink {
+  return {
+    providerId: r.provider_id,
+    subject: r.subject,
+    username: r.username,
+    preferredUsername: r.preferred_username,
+    linkTime: r.link_time,
+  };
 }
 
 export function createLinkStore(db: Db): LinkStore {
@@ -48,6 +60,10 @@ export function createLinkStore(db: Db): LinkStore {
     `SELECT provider_id, subject, username, preferred_username, link_time FROM authn_links
      WHERE username = ? ORDER BY link_time, provider_id, subject`,
   );
+  const everything = db.prepare<[], LinkRow>(
+    `SELECT provider_id, subject, username, preferred_username, link_time FROM authn_links
+     WHERE provider_protocol = 'openid_connect' ORDER BY username, link_time, provider_id, subject`,
+  );
   const remove = db.prepare<[string, string, string, string]>(
     'DELETE FROM authn_links WHERE provider_protocol = ? AND provider_id = ? AND subject = ? AND username = ?',
   );
@@ -58,15 +74,8 @@ export function createLinkStore(db: Db): LinkStore {
     findUsernamesLinkedTo(providerId, subject) {
       return bySubject.all(PROTOCOL, providerId, subject).map((r) => r.username);
     },
-    listLinksOfUser(username) {
-      return byUser.all(username).map((r) => ({
-        providerId: r.provider_id,
-        subject: r.subject,
-        username: r.username,
-        preferredUsername: r.preferred_username,
-        linkTime: r.link_time,
-      }));
-    },
+    listLinksOfUser: (username) => byUser.all(username).map(toLink),
+    listAllLinks: () => everything.all().map(toLink),
     unlinkIdentity(providerId, subject, username) {
       return remove.run(PROTOCOL, providerId, subject, username).changes > 0;
     },

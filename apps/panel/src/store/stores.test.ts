@@ -22,12 +22,18 @@ describe('user store', () => {
       username: 'root',
       passwordHash: 'scrypt$hash-1',
       passwordOrigin: 'env',
+      domain: null,
+      contactEmail: null,
+      reseller: false,
     });
     users.setPassword('root', 'scrypt$hash-3', 'file', now);
     assert.deepEqual(users.findUser('root'), {
       username: 'root',
       passwordHash: 'scrypt$hash-3',
       passwordOrigin: 'file',
+      domain: null,
+      contactEmail: null,
+      reseller: false,
     });
     assert.equal(users.findUser('nobody'), undefined);
   });

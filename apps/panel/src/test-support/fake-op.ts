@@ -8,7 +8,14 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
  * JWKS, an authorization endpoint that redirects straight back with a code, a token endpoint that
  * insists on client_secret_post and checks PKCE, and userinfo. `fault` switches one failure on.
  */
-export type FakeOpFault = 'none' | 'token_error' | 'no_id_token' | 'bad_signature' | 'wrong_nonce' | 'unknown_kid';
+export type FakeOpFault =
+  | 'none'
+  | 'token_error'
+  | 'token_http_500'
+  | 'no_id_token'
+  | 'bad_signature'
+  | 'wrong_nonce'
+  | 'unknown_kid';
 
 export interface FakeAccount {
   sub: string;
@@ -42,6 +49,8 @@ export async function startFakeOp(options: {
     lastAuthorization: undefined as URLSearchParams | undefined,
     tokenRequests: [] as { body: URLSearchParams; authorization: string | undefined }[],
     jwksRequests: 0,
+    /** `expires_in` of the token response. */
+    expiresIn: 3600,
   };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -80,6 +89,10 @@ export async function startFakeOp(options: {
       return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
     }
     if (state.fault === 'token_error') return json(res, 400, { error: 'invalid_grant', error_description: 'fault' });
+    if (state.fault === 'token_http_500') {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      return res.end('<h1>Internal Server Error</h1>');
+    }
     const accessToken = randomBytes(16).toString('base64url');
     accessTokens.set(accessToken, code.sub);
     const nonce = state.fault === 'wrong_nonce' ? 'not-the-nonce' : code.nonce;
@@ -89,7 +102,11 @@ export async function startFakeOp(options: {
       key,
       state.fault === 'unknown_kid' ? 'fake-2' : 'fake-1',
     );
-    const response: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 };
+    const response: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: state.expiresIn,
+    };
     if (state.fault !== 'no_id_token') response.id_token = idToken;
     return json(res, 200, response);
   }

@@ -119,3 +119,13 @@ export function noticeTextOf(page: HttpResponse): string | undefined {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The login page as a browser without cookies sees it (whatever `env.browser` is logged in as). */
+export async function anonymousLoginPage(env: TestEnv): Promise<HttpResponse> {
+  const browser = createHttpClient({ ca: (await testCertificates()).caPem });
+  try {
+    return await browser.get(`${env.url}/`);
+  } finally {
+    await browser.close();
+  }
+}

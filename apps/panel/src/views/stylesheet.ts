@@ -38,6 +38,33 @@ a { color: #0b62a4; }
 .home-main section { background: #fff; border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; margin-bottom: 16px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--border); }
+.breadcrumb { color: var(--muted); margin-bottom: 8px; }
+.tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--border); margin: 16px 0; }
+.tab { padding: 8px 14px; text-decoration: none; border: 1px solid transparent; border-bottom: 0; border-radius: 4px 4px 0 0; }
+.tab.active { border-color: var(--border); background: #fff; font-weight: 600; }
+.button-secondary { display: inline-block; padding: 5px 12px; border: 1px solid var(--border); border-radius: 4px;
+  background: #fff; color: var(--text); text-decoration: none; font: inherit; cursor: pointer; }
+.button-secondary[disabled] { opacity: .5; cursor: not-allowed; }
+.toggle-form { display: flex; align-items: center; gap: 8px; margin: 0; }
+.status.enabled { color: #1e5b22; font-weight: 600; }
+.status.disabled { color: var(--muted); }
+.muted { color: var(--muted); font-size: 13px; font-weight: 400; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.admin-form fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 16px; padding: 12px 16px; background: #fff; }
+.admin-form label { display: block; font-weight: 600; margin: 10px 0 4px; }
+.admin-form label.inline { display: inline; font-weight: 400; }
+.admin-form input[type="text"], .admin-form input[type="password"], .admin-form textarea { width: 100%; padding: 6px 8px;
+  border: 1px solid var(--border); border-radius: 4px; font: inherit; }
+.admin-form .button-primary { display: inline-block; width: auto; padding: 8px 20px; margin-right: 8px; }
+.field-error { color: #8a1c12; margin: 4px 0 0; }
+.dialog { background: #fff; border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; max-width: 560px; }
+.dialog .button-primary { display: inline-block; width: auto; padding: 8px 20px; margin-right: 8px; }
+.user-tile { display: flex; align-items: center; gap: 10px; width: 100%; margin-top: 8px; padding: 9px 12px;
+  border: 1px solid var(--border); border-radius: 4px; background: #fff; font: inherit; cursor: pointer; text-align: left; }
+.user-avatar { display: inline-flex; align-items: center; justify-content: center; width: 28px; height: 28px;
+  border-radius: 50%; background: var(--whm-blue); color: #fff; font-weight: 700; }
+.link-another { justify-content: center; font-weight: 600; }
+.selection-heading { font-size: 16px; margin: 0 0 8px; }
 `;
 
 /**

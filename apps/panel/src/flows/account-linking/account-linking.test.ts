@@ -4,10 +4,10 @@ import { createAdjustableClock } from '@extauth/server-kit/clock';
 import { silentLogger } from '@extauth/server-kit/logger';
 import type { IdTokenVerification } from '../../oidc/id-token-verifier.js';
 import type { RelyingParty } from '../../oidc/relying-party.js';
-import { createDemoProviderRegistry } from '../../providers/provider-state.js';
 import { openPanelDatabase } from '../../store/database.js';
 import { createLinkStore } from '../../store/links.store.js';
 import { createUserStore } from '../../store/users.store.js';
+import { createTestProviders } from '../../test-support/providers.js';
 import { completeAccountLink } from './account-linking.js';
 
 const pending = {
@@ -24,7 +24,15 @@ function setup(verification: IdTokenVerification) {
   const users = createUserStore(db);
   const clock = createAdjustableClock({ now: () => new Date('2026-12-03T12:00:00Z') });
   users.setPassword('root', 'scrypt$x', 'env', clock.now());
-  users.setPassword('bob', 'scrypt$y', 'env', clock.now());
+  users.createAccount(
+    { username: 'bob', passwordHash: 'scrypt$y', domain: 'bob.test', contactEmail: null },
+    clock.now(),
+  );
+  users.createAccount(
+    { username: 'rita', passwordHash: 'scrypt$z', domain: 'rita.test', contactEmail: null },
+    clock.now(),
+  );
+  users.markReseller('rita', clock.now());
   const calls: { idToken: string; expected: unknown }[] = [];
   const relyingParty = {
     verifyIdToken: async (_creds: unknown, idToken: string, expected: unknown) => {
@@ -34,7 +42,8 @@ function setup(verification: IdTokenVerification) {
   } as unknown as RelyingParty;
   const links = createLinkStore(db);
   const deps = {
-    providers: createDemoProviderRegistry({ client_id: 'c', client_secret: 's' }),
+    providers: createTestProviders(db).providers,
+    users,
     relyingParty,
     links,
     clock,
@@ -74,10 +83,23 @@ describe('completeAccountLink', () => {
     }
   });
 
-  test('only root may link in WHM for the WebPros admin feature', async () => {
+  test('in WHM only root and resellers may link: a plain cPanel account is refused before any check', async () => {
     const { deps, links, calls } = setup(valid);
     assert.deepEqual(await completeAccountLink(deps, pending, 'bob'), { ok: false, error: 'invalid_login' });
     assert.equal(calls.length, 0);
     assert.deepEqual(links.listLinksOfUser('bob'), []);
+    assert.ok((await completeAccountLink(deps, pending, 'rita')).ok);
+    assert.deepEqual(links.findUsernamesLinkedTo('webpros', 'sub-1'), ['rita']);
+  });
+
+  test('refuses a link request whose tokens have expired', async () => {
+    const { deps, links, calls } = setup(valid);
+    const expired = { ...pending, tokenExpiresAt: deps.clock.now().getTime() };
+    assert.deepEqual(await completeAccountLink(deps, expired, 'root'), {
+      ok: false,
+      error: 'openid_access_token_expired',
+    });
+    assert.equal(calls.length, 0);
+    assert.deepEqual(links.listLinksOfUser('root'), []);
   });
 });

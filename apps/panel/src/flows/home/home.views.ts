@@ -17,6 +17,8 @@ export interface HomePageModel {
   /** How this session logged in, e.g. "WebPros" or "password". */
   loggedInWith: string;
   linkedIdentities: readonly LinkedIdentityModel[];
+  /** Security Center » Manage External Authentications, for root only. */
+  manageExternalAuthHref: string | undefined;
 }
 
 function readableUtc(iso: string): string {
@@ -51,6 +53,14 @@ export function renderHomePage(model: HomePageModel): string {
         <h2 id="session-heading">Your session</h2>
         <p>You are logged in as <strong>${model.username}</strong> (signed in with ${model.loggedInWith}).</p>
       </section>
+      ${
+        model.manageExternalAuthHref
+          ? html`<section aria-labelledby="security-heading">
+        <h2 id="security-heading">Security Center</h2>
+        <p><a id="manage-external-auth" href="${model.manageExternalAuthHref}">Manage External Authentications</a></p>
+      </section>`
+          : ''
+      }
       <section aria-labelledby="links-heading">
         <h2 id="links-heading">Linked external accounts</h2>
         ${

@@ -1,22 +1,23 @@
 import type { PanelNoticeCode } from '@extauth/shared/panel-notices';
+import { mayUseWhm } from '../../accounts/accounts.js';
 import type { PanelDeps } from '../../deps.js';
 import { isOfferedForLogin, type ProviderState } from '../../providers/provider-state.js';
-import type { ExternalAuth, PendingLink } from '../../sessions/session-data.js';
+import type { ExternalAuth, PendingLink, PendingSelection } from '../../sessions/session-data.js';
 import { PRE_AUTH_IDLE_TIMEOUT_MS, type Session } from '../../sessions/session-manager.js';
-import { mayUseExternalAuthInWhm } from '../account-linking/account-linking.js';
 import { choosePreferredUsername } from '../account-linking/preferred-username.js';
 import type { CallbackQuery } from './oidc.schema.js';
 import { stateMatchesSession } from './whm-state.js';
 
 export type CallbackOutcome =
-  | { kind: 'failed'; notice: PanelNoticeCode; detail: string }
+  | { kind: 'failed'; notice: PanelNoticeCode; detail: string; shownError?: string }
   | { kind: 'logged_in'; username: string; externalAuth: ExternalAuth; gotoUri: string }
+  | { kind: 'select_user'; pendingSelection: PendingSelection }
   | { kind: 'need_link'; pendingLink: PendingLink };
 
 const failed = (notice: PanelNoticeCode, detail: string): CallbackOutcome => ({ kind: 'failed', notice, detail });
 
 /**
- * VALIDATE (§5.2, in the product's order), then LOGGED_IN or NEED_LINK (§11). The round trip is
+ * VALIDATE (§5.2, in the product's order), then LOGGED_IN, SELECT_USER or NEED_LINK (§11). The round trip is
  * removed from the session before the code is redeemed, so a replayed callback finds none.
  */
 export async function completeExternalLogin(
@@ -55,7 +56,10 @@ export async function completeExternalLogin(
     pkceCodeVerifier: roundTrip.pkceCodeVerifier,
     expectedNonce: roundTrip.nonce,
   });
-  if (!exchanged.ok) return failed(exchanged.notice, exchanged.detail);
+  if (!exchanged.ok) {
+    const { notice, detail, shownError } = exchanged;
+    return { kind: 'failed', notice, detail, ...(shownError !== undefined ? { shownError } : {}) };
+  }
   const { tokens } = exchanged;
   const verified = await deps.relyingParty.verifyIdToken(provider.client, tokens.idToken, {
     nonce: roundTrip.nonce,
@@ -70,7 +74,7 @@ export async function completeExternalLogin(
   // Keyed by (provider, subject), never by email; then WHM's context filter (§5.2 step 8).
   const usernames = deps.links
     .findUsernamesLinkedTo(provider.id, tokens.subject)
-    .filter((u) => mayUseExternalAuthInWhm(u) && deps.users.findUser(u) !== undefined);
+    .filter((u) => mayUseWhm(deps.users.findUser(u)));
   const [onlyUser] = usernames;
   if (roundTrip.action === 'login' && usernames.length === 1 && onlyUser) {
     return {
@@ -90,16 +94,33 @@ export async function completeExternalLogin(
   const userinfo = await deps.relyingParty.fetchUserinfo(provider.client, tokens.accessToken, tokens.subject);
   if (!userinfo.ok) return failed(userinfo.notice, userinfo.detail);
   const email = typeof userinfo.claims.email === 'string' ? userinfo.claims.email : undefined;
+  const preferredUsername = choosePreferredUsername(userinfo.claims, tokens.subject);
+  if (roundTrip.action === 'login' && usernames.length > 1) {
+    return {
+      kind: 'select_user',
+      pendingSelection: {
+        providerId: provider.id,
+        subject: tokens.subject,
+        idToken: tokens.idToken,
+        preferredUsername,
+        email,
+        usernames,
+        tokenExpiresAt: tokens.expiresAt,
+        gotoUri: roundTrip.gotoUri,
+      },
+    };
+  }
   return {
     kind: 'need_link',
     pendingLink: {
       providerId: provider.id,
       subject: tokens.subject,
       idToken: tokens.idToken,
-      preferredUsername: choosePreferredUsername(userinfo.claims, tokens.subject),
+      preferredUsername,
       email,
       alreadyLinked: usernames.length > 0,
       gotoUri: roundTrip.gotoUri,
+      tokenExpiresAt: tokens.expiresAt,
     },
   };
 }

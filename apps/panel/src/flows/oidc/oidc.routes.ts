@@ -58,7 +58,12 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
             detail: outcome.detail,
           });
         }
-        const notice = { type: 'msg_code', code: outcome.notice, providerId: provider.id } as const;
+        const notice = {
+          type: 'msg_code',
+          code: outcome.notice,
+          providerId: provider.id,
+          ...(outcome.shownError !== undefined ? { error: outcome.shownError } : {}),
+        } as const;
         return respondWithLoginPage(ctx, deps, { status: statusForNotice(outcome.notice), notice });
       }
       case 'logged_in': {
@@ -68,9 +73,16 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
         ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(outcome.gotoUri)));
         return;
       }
+      case 'select_user': {
+        if (session) {
+          session.data = { ...session.data, pendingSelection: outcome.pendingSelection, pendingLink: undefined };
+          deps.sessions.saveSession(session);
+        }
+        return respondWithLoginPage(ctx, deps, { status: 200 });
+      }
       case 'need_link': {
         if (session) {
-          session.data = { ...session.data, pendingLink: outcome.pendingLink };
+          session.data = { ...session.data, pendingLink: outcome.pendingLink, pendingSelection: undefined };
           deps.sessions.saveSession(session);
         }
         return respondWithLoginPage(ctx, deps, { status: 200 });

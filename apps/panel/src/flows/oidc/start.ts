@@ -56,7 +56,7 @@ export async function beginExternalLogin(
   let session: Session;
   if (existing) {
     // A new round trip replaces any link that was waiting: the user chose to start again.
-    existing.data = { ...existing.data, oidc, pendingLink: undefined };
+    existing.data = { ...existing.data, oidc, pendingLink: undefined, pendingSelection: undefined };
     deps.sessions.saveSession(existing);
     session = existing;
   } else {

@@ -1,4 +1,5 @@
 import type { WHM_SERVICES } from '@extauth/shared/contract';
+import { panelIniMalformedText } from '@extauth/shared/external-auth-texts';
 import {
   describePanelNotice,
   LOGGED_OUT_TEXT,
@@ -14,10 +15,11 @@ import type { PanelContext, PanelDeps } from '../../deps.js';
 import { paths } from '../../http/routes.js';
 import { currentSession } from '../../http/session-cookie.js';
 import { isOfferedForLogin } from '../../providers/provider-state.js';
+import { selectionModel } from '../user-selection/user-selection.views.js';
 import { type LoginButtonModel, type LoginNoticeModel, renderLoginPage } from './sign-in.views.js';
 
 export type LoginPageNotice =
-  | { type: 'msg_code'; code: PanelNoticeCode; providerId: string }
+  | { type: 'msg_code'; code: PanelNoticeCode; providerId: string; username?: string; error?: string }
   | { type: 'login_message'; code: PanelLoginMessageCode }
   | { type: 'logged_out' };
 
@@ -45,7 +47,12 @@ function noticeModel(deps: PanelDeps, notice: LoginPageNotice): LoginNoticeModel
   }
   const provider = deps.providers.findProvider(notice.providerId);
   const displayName = provider?.displayName ?? notice.providerId;
-  const described = describePanelNotice(notice.code, { provider: displayName, app: APP_NAME });
+  const described = describePanelNotice(notice.code, {
+    provider: displayName,
+    app: APP_NAME,
+    ...(notice.username !== undefined ? { username: notice.username } : {}),
+    ...(notice.error !== undefined ? { error: notice.error } : {}),
+  });
   return {
     msgCode: described.code,
     kind: described.kind,
@@ -73,21 +80,34 @@ function loginButtons(deps: PanelDeps, ctx: PanelContext): LoginButtonModel[] {
 }
 
 /**
- * Renders the login page in place (as cpsrvd does, keeping the URL), with an optional notice, the
- * link banner when the session waits for a link (NEED_LINK), and the username typed so far.
+ * Renders the login page in place (as cpsrvd does, keeping the URL), with an optional notice, and
+ * what the session waits for: the user-selection screen (SELECT_USER, with its info notice) or the
+ * link banner (NEED_LINK). A malformed panel.ini is reported above the form.
  */
 export function respondWithLoginPage(
   ctx: PanelContext,
   deps: PanelDeps,
   options: { status: number; notice?: LoginPageNotice; username?: string },
 ): void {
-  const pending = currentSession(ctx)?.data.pendingLink;
+  const session = currentSession(ctx);
+  const selection = session?.data.pendingSelection;
+  const pending = selection ? undefined : session?.data.pendingLink;
+  const notice: LoginPageNotice | undefined =
+    options.notice ??
+    (selection && {
+      type: 'msg_code',
+      code: 'user_selection',
+      providerId: selection.providerId,
+      username: selection.preferredUsername,
+    });
+  const ini = deps.providers.readPanelIni();
   ctx.status = options.status;
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderLoginPage({
     csrfToken: ctx.state.csrfToken,
     username: options.username ?? '',
-    notice: options.notice && noticeModel(deps, options.notice),
+    notice: notice && noticeModel(deps, notice),
+    configWarning: ini.state === 'malformed' ? panelIniMalformedText(ini.problem) : undefined,
     linkBanner: pending
       ? linkAccountBannerText({
           username: pending.preferredUsername,
@@ -95,7 +115,8 @@ export function respondWithLoginPage(
           alreadyLinked: pending.alreadyLinked,
         })
       : undefined,
-    buttons: loginButtons(deps, ctx),
+    selection: selection && selectionModel(selection),
+    buttons: selection ? [] : loginButtons(deps, ctx),
   });
 }
 
@@ -111,6 +132,7 @@ export function statusForNotice(code: PanelNoticeCode): number {
     case 'openid_unable_to_get_access_token':
     case 'openid_missing_id_token':
     case 'openid_provider_misconfigured':
+    case 'oidc_received_error':
       return 502;
     case 'user_selection':
       return 200;

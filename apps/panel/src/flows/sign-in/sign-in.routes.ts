@@ -72,6 +72,10 @@ export function registerSignInRoutes(
         // The stored ID token will not become valid: drop it, so the user starts the flow again.
         session.data.pendingLink = undefined;
         deps.sessions.saveSession(session);
+        if (linked.error === 'openid_access_token_expired') {
+          const notice = { type: 'msg_code', code: linked.error, providerId: pending.providerId } as const;
+          return respondWithLoginPage(ctx, deps, { status: 401, notice, username: user });
+        }
         return respondWithLoginPage(ctx, deps, {
           status: linked.error === 'invalid_login' ? 403 : 502,
           notice: { type: 'login_message', code: linked.error },
@@ -84,7 +88,13 @@ export function registerSignInRoutes(
     deps.logger.info('login', { username: checked.username, method: pending ? 'password+link' : 'password' });
     setSessionCookie(ctx, fresh);
     ctx.status = 303;
-    ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(pending?.gotoUri ?? form.data.goto_uri)));
+    const gotoUri = safeGotoUri(pending?.gotoUri ?? form.data.goto_uri);
+    if (pending && deps.config.relinkRoundTrip) {
+      // Spec §13.4, the KB's step 6: the round trip runs again, now finding the new link.
+      ctx.redirect(paths.oidcStartWithGoto(pending.providerId, gotoUri));
+      return;
+    }
+    ctx.redirect(paths.securedGoto(fresh.securityToken, gotoUri));
   });
 
   /**

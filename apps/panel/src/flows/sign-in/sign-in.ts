@@ -1,11 +1,16 @@
 import { dummyPasswordHash, verifyPassword } from '@extauth/server-kit/passwords';
+import { mayUseWhm } from '../../accounts/accounts.js';
 import type { PanelDeps } from '../../deps.js';
 import type { SessionData } from '../../sessions/session-data.js';
 import type { Session } from '../../sessions/session-manager.js';
 
 export type PasswordCheck = { ok: true; username: string } | { ok: false; error: 'invalid_login' };
 
-/** Checks a local password; unknown users cost the same scrypt work, so timing does not reveal them. */
+/**
+ * Checks a local password for WHM: only root and resellers may log in here (a plain cPanel account
+ * gets the same "invalid login" as a wrong password). Unknown users cost the same scrypt work, so
+ * timing does not reveal them.
+ */
 export async function verifyLocalPassword(
   deps: Pick<PanelDeps, 'users' | 'hashParams'>,
   username: string,
@@ -14,7 +19,9 @@ export async function verifyLocalPassword(
   const user = deps.users.findUser(username);
   const hash = user?.passwordHash ?? (await dummyPasswordHash(deps.hashParams));
   const valid = await verifyPassword(password, hash);
-  return user && valid ? { ok: true, username: user.username } : { ok: false, error: 'invalid_login' };
+  return user && valid && mayUseWhm(user)
+    ? { ok: true, username: user.username }
+    : { ok: false, error: 'invalid_login' };
 }
 
 /**

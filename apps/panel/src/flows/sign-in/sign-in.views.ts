@@ -3,6 +3,7 @@ import { type Html, html } from '@extauth/server-kit/html';
 import type { NoticeKind } from '@extauth/shared/panel-notices';
 import { paths } from '../../http/routes.js';
 import { renderPage } from '../../views/layout.js';
+import { renderSelection, type SelectionModel } from '../user-selection/user-selection.views.js';
 
 export interface LoginNoticeModel {
   /** The msg_code, emitted as the `<!-- msg_code:[CODE] -->` comment WHM keeps for automated tests. */
@@ -27,6 +28,10 @@ export interface LoginPageModel {
   notice: LoginNoticeModel | undefined;
   /** The `link_account` banner text (§4.1), above the form. */
   linkBanner: string | undefined;
+  /** A problem with panel.ini, reported to whoever looks (spec §13.1; the log has it too). */
+  configWarning: string | undefined;
+  /** SELECT_USER: replaces the login form (§4.2). */
+  selection: SelectionModel | undefined;
   buttons: readonly LoginButtonModel[];
 }
 
@@ -74,14 +79,23 @@ export function renderLoginPage(model: LoginPageModel): string {
       <div id="link-account-banner" class="link-account-banner" role="status">${model.linkBanner}</div>`
           : ''
       }
-      <form id="login_form" action="${paths.loginSubmit()}" method="post">
+      ${
+        model.configWarning
+          ? html`<div id="panel-ini-warning" class="notice error-notice" role="alert">${model.configWarning}</div>`
+          : ''
+      }
+      ${
+        model.selection
+          ? renderSelection(model.selection, model.csrfToken)
+          : html`<form id="login_form" action="${paths.loginSubmit()}" method="post">
         <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
         <label for="user">Username</label>
         <input id="user" name="user" type="text" value="${model.username}" placeholder="Enter your username." autocomplete="username" autocapitalize="none" spellcheck="false" required${describedBy}>
         <label for="pass">Password</label>
         <input id="pass" name="pass" type="password" placeholder="Enter your account password." autocomplete="current-password" required${describedBy}>
         <button id="login_submit" class="button-primary" type="submit">Log in</button>
-      </form>
+      </form>`
+      }
       ${renderButtons(model.buttons)}
     </main>`,
   });

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { setProviderEnabled } from '../../providers/provider-admin.js';
+import { defineApiFunction } from '../api-function.js';
+import { providerIdParam, serviceNameParam } from './common.js';
+
+const params = z.object({ provider_id: providerIdParam, service_name: serviceNameParam });
+
+export const disableAuthenticationProvider = defineApiFunction({
+  params,
+  run(deps, p) {
+    const result = setProviderEnabled(deps, { providerId: p.provider_id, service: p.service_name, enabled: false });
+    return result.ok ? { ok: true } : result;
+  },
+});

@@ -1,0 +1,64 @@
+import { WHM_API_TEXTS } from '@extauth/shared/external-auth-texts';
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import type { PanelContext, PanelDeps, PanelState } from '../deps.js';
+import { routes } from '../http/routes.js';
+import { authenticatedSession } from '../http/session-cookie.js';
+import { type ApiAuthentication, authenticateApiRequest, authorizeApiCaller } from './api-auth.js';
+import { envelopeOf, failureEnvelope, type WhmApiEnvelope } from './envelope.js';
+import { collectParams, parseParams } from './params.js';
+import { findApiFunction } from './registry.js';
+
+/** Room for a Base64 button icon in `configurations`. */
+const formBody = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
+
+function respond(ctx: PanelContext, status: number, body: WhmApiEnvelope): void {
+  ctx.status = status;
+  ctx.type = 'application/json';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = body;
+}
+
+/** The function name as given, trimmed to something safe to echo in `metadata.command`. */
+function commandOf(ctx: PanelContext): string {
+  return String(ctx.params.fn ?? '').slice(0, 100);
+}
+
+async function answer(ctx: PanelContext, deps: PanelDeps, auth: ApiAuthentication): Promise<void> {
+  const command = commandOf(ctx);
+  if (!auth.ok) {
+    if (auth.challenge) ctx.set('WWW-Authenticate', 'Basic realm="WHM"');
+    return respond(ctx, auth.status, failureEnvelope(command, auth.reason));
+  }
+  if (ctx.query['api.version'] !== '1') return respond(ctx, 200, failureEnvelope(command, WHM_API_TEXTS.wrongVersion));
+  const fn = findApiFunction(command);
+  if (!fn) return respond(ctx, 200, failureEnvelope(command, WHM_API_TEXTS.unknownFunction(command)));
+  const collected = collectParams(ctx.query, ctx.request.body);
+  if (!collected.ok) return respond(ctx, 200, envelopeOf(command, collected));
+  const parsed = parseParams(fn.params, collected.params);
+  if (!parsed.ok) return respond(ctx, 200, envelopeOf(command, parsed));
+  const outcome = await fn.run(deps, parsed.value, { username: auth.username });
+  if (!outcome.ok) deps.logger.info('whm api: call refused', { command, problem: outcome.problem.code });
+  respond(ctx, 200, envelopeOf(command, outcome));
+}
+
+/**
+ * WHM API 1 (§8) at `/json-api/<function>` with header credentials, and under the security token
+ * for a logged-in session (the secured-area guard has checked the session and the token; the
+ * token in the URL is what protects these session calls from other sites, as in cpsrvd).
+ */
+export function registerWhmApiRoutes(router: Router<PanelState>, deps: PanelDeps): void {
+  const headerAuthenticated = async (ctx: PanelContext) =>
+    answer(ctx, deps, await authenticateApiRequest(deps, ctx.get('authorization') || undefined));
+  router.get(routes.jsonApi, headerAuthenticated);
+  router.post(routes.jsonApi, formBody, headerAuthenticated);
+
+  const sessionAuthenticated = async (ctx: PanelContext) => {
+    const session = authenticatedSession(ctx);
+    if (!session) throw new Error('the secured-area guard let a request without a session through');
+    ctx.params = { ...ctx.params, fn: routes.securedJsonApi.exec(ctx.path)?.[1] ?? '' };
+    await answer(ctx, deps, authorizeApiCaller(session.username));
+  };
+  router.get(routes.securedJsonApi, sessionAuthenticated);
+  router.post(routes.securedJsonApi, formBody, sessionAuthenticated);
+}
