@@ -36,7 +36,7 @@ const panelEnvSchema = z.object({
   PANEL_RELINK_ROUNDTRIP: envBoolean(false),
   WEBPROS_CLIENT_ID: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
   WEBPROS_CLIENT_SECRET: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
-  // curl's --connect-to for the back channel: `idp:8443` in compose (docs/docker.md).
+  // curl's --connect-to for the back channel: `idp:8443` in compose (README, "Run with Docker").
   PANEL_IDP_CONNECT_TO: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?):\d{1,5}$/, {
