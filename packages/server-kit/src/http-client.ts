@@ -155,7 +155,8 @@ export function parseForms(page: string, baseUrl: string): ParsedForm[] {
       const id = attr(a, 'id');
       if (name && id) namesById[id] = name;
       const type = attr(a, 'type').toLowerCase();
-      if (!name || type === 'submit' || ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/i.test(a))) continue;
+      if (!name || type === 'submit' || ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/i.test(a)))
+        continue;
       fields[name] = attr(a, 'value');
     }
     const labels: Record<string, string> = {};
@@ -167,7 +168,9 @@ export function parseForms(page: string, baseUrl: string): ParsedForm[] {
       .filter((b) => !/\btype="(?:button|reset)"/i.test(b[1] ?? ''))
       .map((b) => {
         const name = attr(b[1] ?? '', 'name');
-        return name ? { text: textOf(b[2] ?? ''), name, value: attr(b[1] ?? '', 'value') } : { text: textOf(b[2] ?? '') };
+        return name
+          ? { text: textOf(b[2] ?? ''), name, value: attr(b[1] ?? '', 'value') }
+          : { text: textOf(b[2] ?? '') };
       });
     forms.push({
       action: new URL(attr(attrs, 'action') || baseUrl, baseUrl).href,
