@@ -37,6 +37,7 @@ const dists = [
   'apps/panel',
   'apps/sandbox',
   'packages/testkit',
+  'examples/rp-app',
   'e2e',
 ].map((p) => path.join(root, p, 'dist'));
 const all = dists.flatMap(findTests).filter((f) => !filter || path.relative(root, f).includes(filter));

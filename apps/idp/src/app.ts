@@ -1,6 +1,7 @@
 import { errorHandler } from '@extauth/server-kit/error-handler';
 import { securityHeaders } from '@extauth/server-kit/security-headers';
 import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type { IdpDeps } from './deps.js';
@@ -21,7 +22,14 @@ import { renderErrorPage } from './views/error.views.js';
 /**
  * The IdP's Koa app: our interaction pages and assets in front, oidc-provider mounted behind them.
  */
-export function createApp(deps: IdpDeps & { stylesheet: Stylesheet; script: StaticAsset }): Koa {
+export function createApp(
+  deps: IdpDeps & {
+    stylesheet: Stylesheet;
+    script: StaticAsset;
+    /** The admin API and its fault injection (only when IDP_ADMIN_TOKEN is set). */
+    admin?: { api: Middleware; faults: Middleware };
+  },
+): Koa {
   const app = new Koa();
   // koa-mount runs the provider with this app's ctx, so cookies are signed with these keys; they
   // must be the provider's, or interactionDetails() finds no signed cookie (stack-notes gotcha 1).
@@ -33,6 +41,7 @@ export function createApp(deps: IdpDeps & { stylesheet: Stylesheet; script: Stat
 
   app.use(securityHeaders({ presetCsp: true }));
   app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(deps.view, page) }));
+  if (deps.admin) app.use(deps.admin.api);
   const flows = [
     interactionRoutes(deps),
     loginRoutes(deps),
@@ -49,6 +58,7 @@ export function createApp(deps: IdpDeps & { stylesheet: Stylesheet; script: Stat
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  if (deps.admin) app.use(deps.admin.faults);
   app.use(mount(deps.provider));
   return app;
 }

@@ -20,6 +20,7 @@ describe('loadIdpConfig', () => {
       loginLimits: { failuresPerAccount: 10, failuresPerIp: 100, windowSeconds: 900 },
       emailCodeResendSeconds: 30,
       totpEncryptionKey: undefined,
+      adminToken: undefined,
       panel: { hostname: 'localhost', port: 2087 },
       panelClient: { id: undefined, secret: undefined },
     });

@@ -57,6 +57,10 @@ const envSchema = z.object({
       error: 'must be 32 random bytes in base64url (43 characters), e.g. from `openssl rand 32 | basenc --base64url`',
     })
     .optional(),
+  IDP_ADMIN_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{24,512}$/, { error: 'must be 24 to 512 visible ASCII characters (e.g. openssl rand -hex 24)' })
+    .optional(),
   PANEL_HOSTNAME: envHostname(DEFAULT_PUBLIC_HOSTNAME),
   PANEL_PORT: envPort(DEFAULT_PANEL_PORT),
   WEBPROS_CLIENT_ID: z
@@ -85,6 +89,8 @@ export interface IdpConfig {
   emailCodeResendSeconds: number;
   /** AES-256-GCM key for TOTP secrets at rest; when unset, one is generated into idp/secrets.json. */
   totpEncryptionKey: string | undefined;
+  /** Bearer token of the admin API (/admin); undefined = the admin API answers 404. */
+  adminToken: string | undefined;
   /** Where the WHM-style panel is reached; its redirect URIs are registered from these. */
   panel: { hostname: string; port: number };
   /** Explicit panel client credentials; missing ones come from the licence file at start. */
@@ -112,6 +118,7 @@ export function loadIdpConfig(env: Record<string, string | undefined>, opts: { c
     },
     emailCodeResendSeconds: e.IDP_EMAIL_CODE_RESEND_SECONDS,
     totpEncryptionKey: e.IDP_TOTP_ENCRYPTION_KEY,
+    adminToken: e.IDP_ADMIN_TOKEN,
     panel: { hostname: e.PANEL_HOSTNAME, port: e.PANEL_PORT },
     panelClient: { id: e.WEBPROS_CLIENT_ID, secret: e.WEBPROS_CLIENT_SECRET },
   };

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { Clock } from '@extauth/server-kit/clock';
-import { systemClock } from '@extauth/server-kit/clock';
+import { type AdjustableClock, type Clock, createAdjustableClock, systemClock } from '@extauth/server-kit/clock';
 import { createSealer } from '@extauth/server-kit/crypto';
 import { createCsrf } from '@extauth/server-kit/csrf';
 import { startHttpsServer } from '@extauth/server-kit/https-server';
@@ -8,7 +7,12 @@ import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
-import type { ClientMetadata } from 'oidc-provider';
+import type { IdpSeed } from '@extauth/shared/seed';
+import type { ClientMetadata, Provider } from 'oidc-provider';
+import { adminApi } from './admin/admin.routes.js';
+import { createSigningKeyControl } from './admin/admin-runtime.js';
+import { createFaultInjector } from './admin/faults.js';
+import { withOutbox } from './admin/outbox.js';
 import { createApp } from './app.js';
 import type { IdpConfig } from './config.js';
 import { cryptoRandom, type RandomSource } from './domain/random.js';
@@ -20,14 +24,17 @@ import { idpPaths } from './http/routes.js';
 import { loadScript, loadStylesheet } from './http/stylesheet.js';
 import { createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createOidcAdapterFactory, startExpiredRowSweeper } from './oidc/adapter.js';
+import { createClientRegistry } from './oidc/client-registry.js';
 import { panelClientMetadata } from './oidc/clients.js';
 import { createProvider } from './oidc/provider.js';
 import { loadOrCreateSigningKeys } from './oidc/signing-keys.js';
+import { type AppliedIdpSeed, applyIdpSeed } from './provisioning/apply-seed.js';
 import { createSqliteAccountSessionStore } from './store/account-sessions.js';
 import { createSqliteAccountsStore } from './store/accounts.js';
 import { openIdpDatabase } from './store/database.js';
 import { createSqliteEmailCodeStore } from './store/email-codes.js';
 import { createSqliteMfaStore } from './store/mfa.js';
+import { createSqliteOidcClientStore } from './store/oidc-clients.js';
 import { createSqliteOidcModelStore } from './store/oidc-models.js';
 import { createSqlitePasswordResetTicketStore } from './store/password-reset-tickets.js';
 import { createSqliteRateLimitStore } from './store/rate-limits.js';
@@ -39,6 +46,12 @@ export interface StartedIdp {
   issuer: string;
   port: number;
   demo: { email: string; password: string };
+  /** Whether /admin answers (IDP_ADMIN_TOKEN set). */
+  adminEnabled: boolean;
+  /** What the seed file's IdP part did at this start. */
+  seeded: AppliedIdpSeed;
+  /** The `sub` of the account with this email (the launcher links seeded panel users with it). */
+  subjectOf(email: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -49,9 +62,13 @@ export interface IdpRuntime {
   /** Defaults to SMTP at SMTP_HOST:SMTP_PORT; tests pass an in-memory mailer. */
   mailer?: Mailer;
   random?: RandomSource;
-  /** More OIDC clients beside the panel's (tests; a seed file later). */
+  /** More static OIDC clients beside the panel's (tests). */
   extraClients?: ClientMetadata[];
+  /** The IdP part of a seed file, applied at start (idempotent) and again by the admin API's reset. */
+  seed?: IdpSeed;
 }
+
+const isAdjustable = (clock: Clock): clock is AdjustableClock => 'advance' in clock && 'reset' in clock;
 
 export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 const SECRET_NAMES = [
@@ -67,7 +84,9 @@ const SECRET_NAMES = [
 
 /** Opens storage, builds the provider and the app, and listens. `close()` undoes all of it. */
 export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<StartedIdp> {
-  const clock = runtime.clock ?? systemClock;
+  // One adjustable clock for the sandbox's rules: the admin API moves it; tests may pass their own.
+  const base = runtime.clock ?? systemClock;
+  const clock = isAdjustable(base) ? base : createAdjustableClock(base);
   const { logger } = runtime;
   const persistentDir = config.storage === 'sqlite' ? config.dataDir : undefined;
   const secrets = loadOrCreateSecrets(
@@ -79,7 +98,10 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     clientSecret: config.panelClient.secret,
   });
   const db = openIdpDatabase(persistentDir);
-  const mailer = runtime.mailer ?? createSmtpMailer(config.smtp);
+  const delivery = runtime.mailer ?? createSmtpMailer(config.smtp);
+  // The in-memory outbox exists only with the admin API, the one thing that reads it.
+  const outboxed = config.adminToken ? withOutbox(delivery, { clock, logger }) : undefined;
+  const mailer = outboxed?.mailer ?? delivery;
   const cleanups: (() => void | Promise<void>)[] = [
     () => {
       db.close();
@@ -99,16 +121,16 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
     const trust = createTrustCookies({ accounts, trustedSites, key: secrets.trustCookieKey, clock, random });
     const passwordHashing = config.passwordHashing === 'fast' ? FAST_TEST_SCRYPT : DEFAULT_SCRYPT;
 
-    const signingKeys = await loadOrCreateSigningKeys({
-      store: createSqliteSigningKeyStore(db),
-      sealer,
-      now: () => clock.now(),
-    });
-    const seeded = await seedDemoAccount(
-      { accounts, passwordHashing, now: () => clock.now() },
-      { email: config.demo.email, password: config.demo.password, givenName: 'Demo', familyName: 'User' },
-    );
-    if (seeded === 'exists') logger.info('demo account exists; IDP_DEMO_PASSWORD applies only when it is created');
+    const signingKeyStore = createSqliteSigningKeyStore(db);
+    const signingKeys = await loadOrCreateSigningKeys({ store: signingKeyStore, sealer, now: () => clock.now() });
+    const demoSeed = {
+      email: config.demo.email,
+      password: config.demo.password,
+      givenName: 'Demo',
+      familyName: 'User',
+    };
+    const demoSeeded = await seedDemoAccount({ accounts, passwordHashing, now: () => clock.now() }, demoSeed);
+    if (demoSeeded === 'exists') logger.info('demo account exists; IDP_DEMO_PASSWORD applies only when it is created');
 
     const stylesheet = loadStylesheet();
     const script = loadScript();
@@ -117,31 +139,82 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       stylesheetHref: idpPaths.stylesheet(stylesheet.version),
       scriptHref: idpPaths.script(script.version),
     };
-    const provider = createProvider({
+    const staticClients = [
+      panelClientMetadata({
+        clientId: licence.client_id,
+        clientSecret: licence.client_secret,
+        panelHostname: config.panel.hostname,
+        panelPort: config.panel.port,
+      }),
+      ...(runtime.extraClients ?? []),
+    ];
+    const clients = createClientRegistry({
+      store: createSqliteOidcClientStore(db),
+      sealer,
+      staticClients,
+      now: () => clock.now(),
+    });
+    const provider: Provider = createProvider({
       issuer: config.issuer,
-      adapter: createOidcAdapterFactory({ store: oidcModels, sealer }),
+      adapter: createOidcAdapterFactory({ store: oidcModels, sealer, clients }),
       signingKeys,
       cookieKeys: [secrets.cookieKey],
-      clients: [
-        panelClientMetadata({
-          clientId: licence.client_id,
-          clientSecret: licence.client_secret,
-          panelHostname: config.panel.hostname,
-          panelPort: config.panel.port,
-        }),
-        ...(runtime.extraClients ?? []),
-      ],
+      clients: staticClients,
       accounts,
       trust,
       view,
       logger,
     });
+    const keyControl = createSigningKeyControl({
+      store: signingKeyStore,
+      sealer,
+      clock,
+      provider: () => provider,
+      logger,
+    });
+    keyControl.sweep();
     const sweeper = startExpiredRowSweeper({
       store: oidcModels,
       intervalMs: SWEEP_INTERVAL_MS,
+      alsoSweep: () => keyControl.sweep(),
       onError: (err) => logger.error('expired-row sweep failed', { err }),
     });
     cleanups.push(() => sweeper.stop());
+
+    const accountSessions = createSqliteAccountSessionStore(db);
+    const mfa = createSqliteMfaStore(db);
+    // An explicit key (IDP_TOTP_ENCRYPTION_KEY) wins; otherwise the generated one in secrets.json.
+    const totpSealer = createSealer(config.totpEncryptionKey ?? secrets.totpKey);
+    const seedDeps = {
+      accounts,
+      mfa,
+      trustedSites,
+      totpSealer,
+      clock,
+      random,
+      accountSessions,
+      oidcModels,
+      passwordHashing,
+      brand: config.brand,
+      clients,
+      provider,
+    };
+    const seed = runtime.seed ?? { accounts: [], clients: [] };
+    const seeded = await applyIdpSeed(seedDeps, seed);
+    const faults = createFaultInjector({ keys: () => keyControl.current() });
+    const admin =
+      config.adminToken && outboxed
+        ? adminApi({
+            ...seedDeps,
+            token: config.adminToken,
+            db,
+            seed: { demo: demoSeed, idp: seed },
+            outbox: outboxed.outbox,
+            faults,
+            signingKeys: keyControl,
+            logger,
+          })
+        : undefined;
 
     const csrf = createCsrf({ cookieName: 'idp_csrf', secret: secrets.csrfSecret });
     const app = createApp({
@@ -149,7 +222,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       accounts,
       emailCodes: createSqliteEmailCodeStore(db),
       resetTickets: createSqlitePasswordResetTicketStore(db),
-      accountSessions: createSqliteAccountSessionStore(db),
+      accountSessions,
       oidcModels,
       csrf,
       codeFlow: createCodeFlowCookie({ sealer: createSealer(secrets.codeFlowKey), clock }),
@@ -158,10 +231,9 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
         clock,
         limits: config.loginLimits,
       }),
-      mfa: createSqliteMfaStore(db),
+      mfa,
       mfaFlow: createMfaFlowCookie({ sealer: createSealer(secrets.mfaFlowKey), clock }),
-      // An explicit key (IDP_TOTP_ENCRYPTION_KEY) wins; otherwise the generated one in secrets.json.
-      totpSealer: createSealer(config.totpEncryptionKey ?? secrets.totpKey),
+      totpSealer,
       trustedSites,
       trust,
       issuer: config.issuer,
@@ -175,6 +247,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       logger,
       stylesheet,
       script,
+      ...(admin ? { admin: { api: admin, faults: faults.middleware } } : {}),
     });
     const server = await startHttpsServer({
       handler: app.callback(),
@@ -190,6 +263,9 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       issuer: config.issuer,
       port: server.port,
       demo: { ...config.demo },
+      adminEnabled: admin !== undefined,
+      seeded,
+      subjectOf: (email) => accounts.findAccountByEmail(email)?.id,
       close: () => {
         closing ??= closeAll();
         return closing;

@@ -1,5 +1,17 @@
 import type { RunningSandbox } from './sandbox.js';
 
+function adminLine(sandbox: RunningSandbox): string {
+  const admin = sandbox.admin;
+  if (!admin) return 'off (set IDP_ADMIN_TOKEN to turn it on)';
+  const where =
+    admin.source === 'env'
+      ? 'token from IDP_ADMIN_TOKEN'
+      : admin.source === 'file'
+        ? `token in ${admin.file}`
+        : `token ${admin.token} (in memory only)`;
+  return `${sandbox.idp.issuer}/admin (${where})`;
+}
+
 /** The message a person sees once everything answers: where to go and how to log in. */
 export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): string {
   const { idp, panel, mail, config } = sandbox;
@@ -23,6 +35,8 @@ export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): s
     `  WHM user root      password ${root}`,
     `  Data folder        ${config.storage === 'memory' ? `${config.dataDir} (certificates only; storage in memory)` : config.dataDir}`,
     `  Local CA           ${sandbox.caFile} (trust it in your browser to avoid certificate warnings)`,
+    `  IdP admin API      ${adminLine(sandbox)}`,
+    ...(sandbox.seedFile ? [`  Seed file          ${sandbox.seedFile}`] : []),
     '',
     'Press Ctrl-C to stop.',
   ];

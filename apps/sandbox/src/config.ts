@@ -12,6 +12,10 @@ const launcherEnvSchema = z.object({
   MAILDEV_LISTEN_HOST: envHostname('127.0.0.1'),
   MAILDEV_WEB_PORT: envPort(DEFAULT_MAILDEV_WEB_PORT),
   SMTP_PORT: envPort(DEFAULT_SMTP_PORT),
+  SANDBOX_SEED_FILE: z.string().max(4096).optional(),
+  SANDBOX_PROFILE: z.enum(['demo', 'fresh'], { error: 'must be demo or fresh' }).default('demo'),
+  SANDBOX_ADMIN_API: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
+  IDP_ADMIN_TOKEN: z.string().optional(),
 });
 
 export interface LauncherConfig {
@@ -21,6 +25,12 @@ export interface LauncherConfig {
   storage: 'sqlite' | 'memory';
   extraHostnames: string[];
   mailCatcher: { enabled: boolean; host: string; smtpPort: number; webPort: number };
+  /** SANDBOX_SEED_FILE, absolute (`--seed FILE` overrides it). */
+  seedFile: string | undefined;
+  profile: 'demo' | 'fresh';
+  /** `auto`: IDP_ADMIN_TOKEN, or a generated token in the demo profile; `off`: no admin API. */
+  adminApi: 'auto' | 'off';
+  adminToken: string | undefined;
 }
 
 /** The launcher's own settings; each app parses the rest of the environment itself. */
@@ -32,6 +42,10 @@ export function loadLauncherConfig(env: Record<string, string | undefined>, cwd 
     tlsDir: e.SANDBOX_TLS_DIR ? path.resolve(cwd, e.SANDBOX_TLS_DIR) : path.join(dataDir, 'tls'),
     storage: e.SANDBOX_STORAGE,
     extraHostnames: e.SANDBOX_HOSTNAMES,
+    seedFile: e.SANDBOX_SEED_FILE ? path.resolve(cwd, e.SANDBOX_SEED_FILE) : undefined,
+    profile: e.SANDBOX_PROFILE,
+    adminApi: e.SANDBOX_ADMIN_API,
+    adminToken: e.IDP_ADMIN_TOKEN,
     mailCatcher: {
       enabled: e.MAILDEV_ENABLED,
       host: e.MAILDEV_LISTEN_HOST,

@@ -1,12 +1,14 @@
 import { loadIdpConfig } from '@extauth/idp/config';
-import { type StartedIdp, startIdp } from '@extauth/idp/server';
+import type { StartedIdp } from '@extauth/idp/server';
 import { loadPanelConfig } from '@extauth/panel/config';
-import { type StartedPanel, startPanel } from '@extauth/panel/server';
+import type { StartedPanel } from '@extauth/panel/server';
 import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import type { AdminToken } from './admin-token.js';
 import { type LauncherConfig, loadLauncherConfig } from './config.js';
 import { type RunningMailCatcher, startMailCatcher } from './mail-catcher.js';
+import { prepareLaunch } from './seed/launch-seed.js';
 
 export interface RunningSandbox {
   config: LauncherConfig;
@@ -14,6 +16,10 @@ export interface RunningSandbox {
   panel: StartedPanel;
   mail: RunningMailCatcher | undefined;
   caFile: string;
+  /** The IdP admin API's token, when it is on (see admin-token.ts). */
+  admin: AdminToken | undefined;
+  /** The seed file applied at this start (`--seed FILE` or SANDBOX_SEED_FILE). */
+  seedFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -23,7 +29,7 @@ export interface RunningSandbox {
  */
 export async function startSandbox(
   env: Record<string, string | undefined>,
-  options: { logger: (name: string) => Logger; cwd?: string },
+  options: { logger: (name: string) => Logger; cwd?: string; seedFile?: string },
 ): Promise<RunningSandbox> {
   const config = loadLauncherConfig(env, options.cwd);
   const appEnv: Record<string, string | undefined> = { ...env, SANDBOX_DATA_DIR: config.dataDir };
@@ -37,15 +43,23 @@ export async function startSandbox(
     appEnv.WEBPROS_CLIENT_ID = licence.client_id;
     appEnv.WEBPROS_CLIENT_SECRET = licence.client_secret;
   }
+  const launch = prepareLaunch(config, env, appEnv, options);
   const idpConfig = loadIdpConfig(appEnv, { cwd: options.cwd });
   const panelConfig = loadPanelConfig(appEnv, { cwd: options.cwd });
+  launch.beforeStart(panelConfig);
 
-  const tls = await ensureDevCertificates({ dir: config.tlsDir, hostnames: config.extraHostnames });
-  const results = await Promise.allSettled([
-    config.mailCatcher.enabled ? startMailCatcher(config.mailCatcher) : Promise.resolve(undefined),
-    startIdp(idpConfig, { tls, logger: options.logger('idp') }),
+  // MailDev first: it loads in a worker thread while this thread loads and starts the apps. The
+  // apps' modules (oidc-provider, openid-client…) are imported here rather than at the top so that
+  // their loading overlaps MailDev's instead of delaying it.
+  const mailStarting = config.mailCatcher.enabled ? startMailCatcher(config.mailCatcher) : Promise.resolve(undefined);
+  const tlsReady = ensureDevCertificates({ dir: config.tlsDir, hostnames: config.extraHostnames });
+  const idpStarting = Promise.all([tlsReady, import('@extauth/idp/server')]).then(([tls, { startIdp }]) =>
+    startIdp(idpConfig, { tls, logger: options.logger('idp'), ...launch.idpRuntime }),
+  );
+  const panelStarting = Promise.all([tlsReady, import('@extauth/panel/server')]).then(([tls, { startPanel }]) =>
     startPanel(panelConfig, { tls, caPem: tls.caPem, logger: options.logger('panel') }),
-  ] as const);
+  );
+  const results = await Promise.allSettled([mailStarting, idpStarting, panelStarting] as const);
   const [mail, idp, panel] = results;
   const closeAll = async () => {
     // Panel first (it calls the IdP), then the IdP (it sends mail), then the mail catcher.
@@ -58,5 +72,11 @@ export async function startSandbox(
     const failed = results.find((r) => r.status === 'rejected');
     throw failed?.status === 'rejected' ? failed.reason : new Error('start failed');
   }
-  return { config, idp: idp.value, panel: panel.value, mail: mail.value, caFile: tls.caFile, close: closeAll };
+  const { caFile, caPem } = await tlsReady;
+  await launch.afterStart({ idp: idp.value, panel: panel.value, caPem }).catch(async (err: unknown) => {
+    await closeAll();
+    throw err;
+  });
+  const { admin, seedFile } = launch;
+  return { config, idp: idp.value, panel: panel.value, mail: mail.value, caFile, admin, seedFile, close: closeAll };
 }

@@ -78,6 +78,11 @@ const panelNoticeCatalogue = {
     true,
   ),
   openid_access_token_expired: oidcNotice(() => 'Your OpenID Connect session has expired.', true, false),
+  // The sandbox's code (WHM's own text is not public): five wrong WHM 2FA codes in a row end the
+  // pre-2FA session and lock the user's security-code attempts for 15 minutes (spec §10).
+  tfa_attempts_exceeded: sessionNotice(
+    'You entered an invalid security code too many times. Wait 15 minutes, then log in again.',
+  ),
   oidc_received_error: oidcNotice(
     (p) => `The system received an error from ${p.provider}: ${p.error ?? ''}`,
     false,

@@ -15,6 +15,8 @@ export interface HeadlessPage {
   heading: string;
   text: string;
   forms: ParsedForm[];
+  /** Where a redirect pointed when the browser stopped at it (`stopAt`). */
+  location?: string;
 }
 
 export interface SubmitOptions {
@@ -48,6 +50,7 @@ function toPage(res: HttpResponse): HeadlessPage {
     heading,
     text: textOf(body),
     forms: parseForms(res.text, res.url),
+    ...(res.location && res.status >= 300 && res.status < 400 ? { location: res.location } : {}),
   };
 }
 
@@ -55,11 +58,16 @@ function toPage(res: HttpResponse): HeadlessPage {
  * A browser without a browser: HTTPS trusting the sandbox CA, cookies, redirects, and forms filled
  * by their labels and sent with their buttons, so scripts read pages the way people do.
  */
-export function createHeadlessBrowser(options: { ca: string }) {
+export function createHeadlessBrowser(options: {
+  ca: string;
+  /** Redirects to a URL this accepts are not followed (e.g. a relying party's redirect_uri). */
+  stopAt?: (location: URL) => boolean;
+}) {
   const http = createHttpClient({ ca: options.ca, userAgent: 'extauth-sandbox-testkit' });
+  const followOptions = options.stopAt ? { stopAt: options.stopAt } : {};
 
   async function open(url: string | URL): Promise<HeadlessPage> {
-    return toPage(await http.follow(await http.get(url)));
+    return toPage(await http.follow(await http.get(url), followOptions));
   }
 
   function findLink(page: HeadlessPage, text: string): string | undefined {
@@ -97,7 +105,7 @@ export function createHeadlessBrowser(options: { ca: string }) {
       for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
       return open(url);
     }
-    return toPage(await http.follow(await http.post(form.action, fields)));
+    return toPage(await http.follow(await http.post(form.action, fields), followOptions));
   }
 
   return {

@@ -1,4 +1,18 @@
 // The public API of @extauth/testkit (see its README).
+export {
+  type AdminAccount,
+  AdminApiError,
+  type AdminClient,
+  createAdminClient,
+  createOutbox,
+  type Fault,
+  type MfaSecrets,
+  type NewAccount,
+  type NewClient,
+  type Outbox,
+  type OutboxMessage,
+  seedAccount,
+} from './admin.js';
 export { createHeadlessBrowser, HeadlessError, type HeadlessPage, type SubmitOptions } from './headless.js';
 export {
   type LoginStep,
@@ -7,5 +21,15 @@ export {
   loginViaWebPros,
 } from './login-via-webpros.js';
 export { type CaughtMail, createMailbox, type Mailbox, MailTimeoutError, type WaitOptions } from './mail.js';
+export {
+  type AuthorizationRequest,
+  type AuthorizeOptions,
+  authorize,
+  type CompleteLoginOptions,
+  completeLogin,
+  discover,
+  exchangeCode,
+  type TokenSet,
+} from './oidc.js';
 export { type CreateSandboxOptions, createSandbox, type Sandbox, SHARED_TLS_DIR } from './sandbox.js';
 export { decodeBase32, nextTotpStep, type TotpOptions, totp } from './totp.js';

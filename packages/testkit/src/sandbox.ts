@@ -6,6 +6,14 @@ import { type RunningSandbox, startSandbox } from '@extauth/sandbox/sandbox';
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { Agent, fetch as undiciFetch } from 'undici';
+import {
+  type AdminClient,
+  createAdminClient,
+  createOutbox,
+  type NewAccount,
+  type Outbox,
+  seedAccount,
+} from './admin.js';
 import { type LoginViaWebProsOptions, loginViaWebPros } from './login-via-webpros.js';
 import { createMailbox, type Mailbox } from './mail.js';
 
@@ -16,6 +24,13 @@ export interface CreateSandboxOptions {
   dataDir?: string;
   /** Any other setting of the README's configuration table, e.g. { SANDBOX_PROFILE: 'fresh' }. */
   env?: Record<string, string>;
+  /** A seed file (JSON or YAML) applied at start, as `--seed FILE`. */
+  seedFile?: string;
+  /**
+   * The IdP admin API (default on, with a token made for this sandbox; off in the `fresh` profile
+   * unless `true` or IDP_ADMIN_TOKEN in `env`). `sandbox.admin`, `outbox` and `seedAccount` need it.
+   */
+  admin?: boolean;
 }
 
 export interface Sandbox {
@@ -33,6 +48,16 @@ export interface Sandbox {
   /** The seeded IdP demo account. */
   demo: { email: string; password: string };
   mail: Mailbox;
+  /** The environment this sandbox runs with: give it to the CLI (or a child process) to reach it. */
+  env: Record<string, string>;
+  /** The IdP admin API, or undefined when it is off. */
+  admin: AdminClient | undefined;
+  /** Its token (for your own calls or the CLI), or undefined when it is off. */
+  adminToken: string | undefined;
+  /** The IdP's in-memory outbox through the admin API: `outbox.waitForCode(email)` needs no mail catcher. */
+  outbox: Outbox;
+  /** A verified IdP account through the admin API; `mfa: true` also returns its TOTP secret and recovery code. */
+  seedAccount(input: NewAccount & { mfa?: boolean }): ReturnType<typeof seedAccount>;
   /** `fetch` that trusts the sandbox CA (and nothing else changed), for calls to the IdP and panel. */
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
   /** `loginViaWebPros` with this sandbox's panel, CA and WHM root filled in. */
@@ -54,6 +79,9 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'extauth-sandbox-'));
   const [idpPort, panelPort, smtpPort, webPort] = await Promise.all([1, 2, 3, 4].map(() => findFreePort()));
   const rootPassword = options.env?.PANEL_ROOT_PASSWORD ?? randomBytes(12).toString('base64url');
+  const fresh = options.env?.SANDBOX_PROFILE === 'fresh';
+  const adminToken =
+    options.env?.IDP_ADMIN_TOKEN ?? ((options.admin ?? !fresh) ? randomBytes(24).toString('base64url') : undefined);
   const env: Record<string, string> = {
     SANDBOX_DATA_DIR: dataDir,
     SANDBOX_TLS_DIR: SHARED_TLS_DIR,
@@ -64,12 +92,21 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
     SMTP_PORT: String(smtpPort),
     MAILDEV_WEB_PORT: String(webPort),
     PANEL_ROOT_PASSWORD: rootPassword,
+    ...(adminToken ? { IDP_ADMIN_TOKEN: adminToken } : { SANDBOX_ADMIN_API: 'off' }),
     ...options.env,
   };
-  const running: RunningSandbox = await startSandbox(env, { logger: () => silentLogger });
+  const running: RunningSandbox = await startSandbox(env, {
+    logger: () => silentLogger,
+    ...(options.seedFile ? { seedFile: options.seedFile } : {}),
+  });
   const ca = fs.readFileSync(running.caFile, 'utf8');
   const mailUrl = running.mail?.webUrl ?? `http://localhost:${webPort}`;
   const dispatcher = new Agent({ connect: { ca } });
+  const admin = adminToken ? createAdminClient({ issuer: running.idp.issuer, token: adminToken, ca }) : undefined;
+  const needsAdmin = (): AdminClient => {
+    if (!admin) throw new Error('the admin API is off for this sandbox (createSandbox({ admin: true }))');
+    return admin;
+  };
   return {
     issuer: running.idp.issuer,
     panelUrl: running.panel.url,
@@ -79,11 +116,17 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
     rootPassword,
     demo: running.idp.demo,
     mail: createMailbox(mailUrl),
+    env,
+    admin,
+    adminToken,
+    outbox: createOutbox({ outbox: (to, limit) => needsAdmin().outbox(to, limit) }),
+    seedAccount: async (input) => seedAccount(needsAdmin(), input),
     fetch: (input, init) => undiciFetch(input, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
     loginViaWebPros: (login) =>
       loginViaWebPros({ panelUrl: running.panel.url, ca, whmUser: 'root', whmPassword: rootPassword, ...login }),
     stop: async () => {
       await dispatcher.close();
+      await admin?.close();
       await running.close();
     },
   };

@@ -5,6 +5,8 @@ import type { OidcModelStore } from '../store/oidc-models.js';
 
 export interface OidcAdapterDeps {
   store: OidcModelStore;
+  /** Clients beyond the static list (seed file, admin API): oidc-provider's `Client` model reads them. */
+  clients?: { findClientMetadata(clientId: string): AdapterPayload | undefined };
   sealer: Sealer;
   /** Epoch milliseconds. oidc-provider's lifetimes run on real time (DESIGN.md), tests fix it. */
   nowMs?: () => number;
@@ -20,6 +22,7 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
   const { store, sealer } = deps;
 
   return (model: string): Adapter => {
+    if (model === 'Client' && deps.clients) return clientAdapter(deps.clients);
     const open = (idHash: string, found: { sealedPayload: string; consumedAt: number | undefined }) => {
       const payload = JSON.parse(sealer.open(found.sealedPayload, `${model}:${idHash}`)) as AdapterPayload;
       if (found.consumedAt !== undefined) payload.consumed = Math.floor(found.consumedAt / 1000);
@@ -66,6 +69,22 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
   };
 }
 
+/** Read-only: clients are written by the client registry (seed, admin API), never by oidc-provider. */
+function clientAdapter(clients: NonNullable<OidcAdapterDeps['clients']>): Adapter {
+  const readOnly = async () => {
+    throw new Error('clients are managed through the admin API, not the provider');
+  };
+  return {
+    find: async (id: string) => clients.findClientMetadata(id),
+    upsert: readOnly,
+    findByUid: async () => undefined,
+    findByUserCode: async () => undefined,
+    consume: readOnly,
+    destroy: readOnly,
+    revokeByGrantId: readOnly,
+  };
+}
+
 /** How oidc_models rows are tied to an account, so they can be revoked together. */
 export function accountIdHashOf(accountId: string): string {
   return sha256Hex(`account:${accountId}`);
@@ -87,10 +106,15 @@ export function startExpiredRowSweeper(options: {
   store: OidcModelStore;
   intervalMs: number;
   nowMs?: () => number;
+  /** More clean-up on the same schedule (rotated-out signing keys). */
+  alsoSweep?: () => void;
   onError: (err: unknown) => void;
 }): Sweeper {
   const nowMs = options.nowMs ?? Date.now;
-  const sweep = () => options.store.deleteExpiredOidcModels(nowMs());
+  const sweep = () => {
+    options.alsoSweep?.();
+    return options.store.deleteExpiredOidcModels(nowMs());
+  };
   const timer = setInterval(() => {
     try {
       sweep();

@@ -4,6 +4,7 @@ import type { TrustCookies } from '../flows/consent/trust.js';
 import { idpPaths } from '../http/routes.js';
 import type { AccountsStore } from '../store/accounts.js';
 import type { ViewContext } from '../views/layout.js';
+import { isPkceRequired } from './client-registry.js';
 import { createFindAccount } from './find-account.js';
 import { providerPages } from './pages.js';
 import type { SigningJwk } from './signing-keys.js';
@@ -58,7 +59,16 @@ export function createProviderConfiguration(deps: ProviderDeps): Configuration {
     acrValues: ['1', '2'],
     responseTypes: ['code'],
     // PKCE is required from public clients only; confidential ones may send it (real WHM does not).
-    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    // A seeded or admin-added client may say otherwise with `pkce_required`.
+    pkce: { required: (_ctx, client) => isPkceRequired(client.metadata()) },
+    extraClientMetadata: {
+      properties: ['pkce_required'],
+      validator: (_ctx, key, value) => {
+        if (key === 'pkce_required' && value !== undefined && typeof value !== 'boolean') {
+          throw new TypeError('pkce_required must be a boolean');
+        }
+      },
+    },
     ttl: { ...TTL_SECONDS },
     // Any client registered for the refresh_token grant gets one (WHM asks with access_type=offline,
     // a Google-style parameter, not the offline_access scope).

@@ -34,23 +34,47 @@ async function generateSigningJwk(): Promise<SigningJwk> {
  * persists it (sealed); later starts reuse it, so ID tokens issued earlier still verify. Two
  * processes racing on a fresh folder both insert and then agree on the same first key.
  */
-export async function loadOrCreateSigningKeys(deps: {
+export interface SigningKeyDeps {
   store: SigningKeyStore;
   sealer: Sealer;
   now: () => Date;
-}): Promise<SigningJwk[]> {
-  if (deps.store.listSigningKeys().length === 0) {
-    const jwk = await generateSigningJwk();
-    deps.store.addSigningKey({
-      kid: jwk.kid,
-      alg: SIGNING_ALG,
-      sealedPrivateJwk: deps.sealer.seal(JSON.stringify(jwk), `${SEAL_CONTEXT}:${jwk.kid}`),
-      createdAt: deps.now(),
-    });
-  }
+}
+
+export async function loadOrCreateSigningKeys(deps: SigningKeyDeps): Promise<SigningJwk[]> {
+  if (deps.store.listSigningKeys().length === 0) await addNewSigningKey(deps);
+  return openSigningKeys(deps);
+}
+
+async function addNewSigningKey(deps: SigningKeyDeps): Promise<SigningJwk> {
+  const jwk = await generateSigningJwk();
+  deps.store.addSigningKey({
+    kid: jwk.kid,
+    alg: SIGNING_ALG,
+    sealedPrivateJwk: deps.sealer.seal(JSON.stringify(jwk), `${SEAL_CONTEXT}:${jwk.kid}`),
+    createdAt: deps.now(),
+  });
+  return jwk;
+}
+
+/** The stored keys, signing key first, as private JWKs. */
+export function openSigningKeys(deps: SigningKeyDeps): SigningJwk[] {
   return deps.store
     .listSigningKeys()
     .map(
       (stored) => JSON.parse(deps.sealer.open(stored.sealedPrivateJwk, `${SEAL_CONTEXT}:${stored.kid}`)) as SigningJwk,
     );
+}
+
+/**
+ * A new key signs from now on; the keys it replaces stay in the JWKS for `graceSeconds` (tokens
+ * they signed still verify), then the sweeper drops them. Returns the new kid and the keys now.
+ */
+export async function rotateSigningKey(
+  deps: SigningKeyDeps,
+  graceSeconds: number,
+): Promise<{ kid: string; retireAfter: Date; keys: SigningJwk[] }> {
+  const jwk = await addNewSigningKey(deps);
+  const retireAfter = new Date(deps.now().getTime() + graceSeconds * 1000);
+  deps.store.retireSigningKeysExcept(jwk.kid, retireAfter);
+  return { kid: jwk.kid, retireAfter, keys: openSigningKeys(deps) };
 }

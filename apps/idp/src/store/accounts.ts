@@ -43,6 +43,18 @@ export interface AccountsStore {
   replacePassword(id: string, passwordHash: string): number;
   /** Revokes all trust without a new password (MFA changes); returns the new version. */
   raiseCredentialVersion(id: string): number;
+  /** Oldest first (the admin API's and CLI's listing). */
+  listAccounts(): Account[];
+  /** A seed file's names and flags, applied again at every start. */
+  applySeededProfile(
+    id: string,
+    profile: Pick<Account, 'givenName' | 'familyName' | 'emailVerified' | 'newsletter'>,
+  ): void;
+  /**
+   * Deletes the account and everything kept for it here (MFA, trust, codes, sessions, tickets) in
+   * one transaction; OIDC sessions and tokens are revoked separately. False when there was none.
+   */
+  eraseAccount(id: string): boolean;
 }
 
 /** The form in which emails are compared and kept unique (spec: matched case-insensitively). */
@@ -107,6 +119,19 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
   const raise = db.prepare<[string], { credential_version: number }>(
     'UPDATE accounts SET credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
   );
+  const list = db.prepare<[], AccountRow>(`SELECT ${columns} FROM accounts ORDER BY created_at, email_normalized`);
+  const profile = db.prepare(
+    `UPDATE accounts SET given_name = @givenName, family_name = @familyName, email_verified = @emailVerified,
+       newsletter = @newsletter WHERE id = @id`,
+  );
+  const erase = db.transaction((id: string) => {
+    for (const table of ['mfa_factors', 'mfa_enrollment_links', 'trusted_sites', 'account_sessions']) {
+      db.prepare(`DELETE FROM ${table} WHERE account_id = ?`).run(id);
+    }
+    db.prepare('DELETE FROM password_reset_tickets WHERE account_id = ?').run(id);
+    db.prepare('DELETE FROM email_codes WHERE account_id = ?').run(id);
+    return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 1;
+  });
   const toDb = (d: Partial<Pick<Account, 'termsAcceptedAt' | 'termsVersion' | 'newsletter'>>) => ({
     termsAcceptedAt: d.termsAcceptedAt?.getTime() ?? null,
     termsVersion: d.termsVersion ?? null,
@@ -166,5 +191,16 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
       if (!row) throw new Error(`no account ${id}`);
       return row.credential_version;
     },
+    listAccounts: () => list.all().map(toAccount),
+    applySeededProfile: (id, p) => {
+      profile.run({
+        id,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        emailVerified: p.emailVerified ? 1 : 0,
+        newsletter: p.newsletter ? 1 : 0,
+      });
+    },
+    eraseAccount: (id) => erase(id),
   };
 }

@@ -30,6 +30,13 @@ export interface MfaStore {
   recordMfaFailure(accountId: string, nowMs: number, max: number, lockMs: number): { lockedUntil: number };
   clearMfaFailures(accountId: string): void;
   removeMfa(accountId: string): void;
+  /** An active factor with this secret and recovery code at once (seed files, admin API), replacing any other. */
+  setActiveTotpFactor(
+    accountId: string,
+    sealedSecret: string,
+    recoveryCodeHash: string | undefined,
+    nowMs: number,
+  ): void;
   issueEnrollmentLink(link: { tokenHash: string; accountId: string; expiresAt: number }): void;
   /** Read-and-delete in one statement: a link opens the enrolment once. */
   consumeEnrollmentLink(tokenHash: string, nowMs: number): { accountId: string } | undefined;
@@ -79,6 +86,12 @@ export function createSqliteMfaStore(db: Db): MfaStore {
   );
   const clear = db.prepare('UPDATE mfa_factors SET failures = 0 WHERE account_id = ?');
   const remove = db.prepare('DELETE FROM mfa_factors WHERE account_id = ?');
+  const setActive = db.prepare(
+    `INSERT INTO mfa_factors (account_id, status, sealed_secret, recovery_code_hash, updated_at)
+     VALUES (@accountId, 'active', @sealed, @recovery, @now)
+     ON CONFLICT (account_id) DO UPDATE SET status = 'active', sealed_secret = @sealed, recovery_code_hash = @recovery,
+       last_step = -1, failures = 0, locked_until = 0, updated_at = @now`,
+  );
   const dropLinks = db.prepare('DELETE FROM mfa_enrollment_links WHERE account_id = ? OR expires_at <= ?');
   const insertLink = db.prepare(
     'INSERT INTO mfa_enrollment_links (token_hash, account_id, expires_at) VALUES (@tokenHash, @accountId, @expiresAt)',
@@ -119,6 +132,9 @@ export function createSqliteMfaStore(db: Db): MfaStore {
     },
     removeMfa: (accountId) => {
       remove.run(accountId);
+    },
+    setActiveTotpFactor: (accountId, sealed, recovery, now) => {
+      setActive.run({ accountId, sealed, recovery: recovery ?? null, now });
     },
     issueEnrollmentLink: (link) => {
       // One live link per account: a new email makes the earlier links useless.

@@ -128,4 +128,19 @@ export const idpMigrations: readonly Migration[] = [
       UNIQUE (account_id, client_id, hostname)
     ) STRICT;`,
   },
+  {
+    version: 6,
+    name: 'oidc_clients_and_key_rotation',
+    // Clients from a seed file or the admin API (the panel's stays in the provider's static list).
+    // The metadata, secret included, is AES-256-GCM ciphertext: oidc-provider needs the secret
+    // itself to check client_secret_basic/post. `retire_after`: NULL for the signing key, the
+    // epoch milliseconds after which a rotated-out key leaves the JWKS otherwise.
+    up: `CREATE TABLE oidc_clients (
+      client_id TEXT PRIMARY KEY,
+      sealed_metadata TEXT NOT NULL,
+      source TEXT NOT NULL CHECK (source IN ('seed', 'admin')),
+      created_at INTEGER NOT NULL
+    ) STRICT;
+    ALTER TABLE signing_keys ADD COLUMN retire_after INTEGER;`,
+  },
 ];

@@ -6,6 +6,7 @@ import { createHttpClient, type HttpClient } from '@extauth/server-kit/http-clie
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
+import type { IdpSeed } from '@extauth/shared/seed';
 import type { ClientMetadata } from 'oidc-provider';
 import { type IdpConfig, loadIdpConfig } from '../config.js';
 import { type CapturedMail, createMemoryMailer } from '../mail/memory-mailer.js';
@@ -48,6 +49,7 @@ export async function startTestIdp(
     /** Defaults to real time that tests may move; MFA tests pass a frozen one. */
     clock?: AdjustableClock;
     extraClients?: ClientMetadata[];
+    seed?: IdpSeed;
   } = {},
 ): Promise<TestIdp> {
   const certificates = await testCertificates();
@@ -74,6 +76,7 @@ export async function startTestIdp(
     clock,
     mailer,
     extraClients: options.extraClients ?? [],
+    ...(options.seed ? { seed: options.seed } : {}),
   });
   const browsers: HttpClient[] = [];
   return {

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { verifyPassword } from '@extauth/server-kit/passwords';
+import { seedFileSchema } from '@extauth/shared/seed';
+import { openIdpDatabase } from '../store/database.js';
+import { frozenClock, logInWithPassword, totpAt } from '../testing/mfa.js';
+import { submitForm } from '../testing/oidc-driver.js';
+import { startTestIdp } from '../testing/test-idp.js';
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const seed = seedFileSchema.parse({
+  idp: {
+    accounts: [
+      { email: 'seeded@example.com', password: 'seeded-password-1', givenName: 'Sid' },
+      {
+        email: 'mfa@example.com',
+        password: 'seeded-password-2',
+        totpSecret: SECRET,
+        recoveryCode: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE',
+      },
+    ],
+    clients: [{ client_id: 'seeded-rp', redirect_uris: ['http://localhost:4000/cb'] }],
+  },
+}).idp;
+
+describe('IdP seeding', () => {
+  test('is idempotent across restarts: no duplicates, the seed password restored, secrets never in plaintext', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idp-seed-'));
+    const first = await startTestIdp({ dataDir, seed });
+    assert.deepEqual(
+      first.idp.seeded.accounts.map((a) => a.outcome),
+      ['created', 'created'],
+    );
+    const sub = first.idp.subjectOf('SEEDED@example.com');
+    await first.close();
+    const second = await startTestIdp({ dataDir, seed });
+    assert.deepEqual(
+      second.idp.seeded.accounts.map((a) => [a.outcome, a.sub === sub || a.email !== 'seeded@example.com']),
+      [
+        ['unchanged', true],
+        ['unchanged', true],
+      ],
+    );
+    await second.close();
+    const db = openIdpDatabase(dataDir);
+    assert.equal(db.prepare('SELECT count(*) FROM accounts').pluck().get(), 3, 'demo + two seeded');
+    assert.equal(db.prepare('SELECT count(*) FROM oidc_clients').pluck().get(), 1);
+    db.prepare("UPDATE accounts SET given_name = 'Changed' WHERE email_normalized = 'seeded@example.com'").run();
+    const dump =
+      JSON.stringify(db.prepare('SELECT * FROM mfa_factors').all()) +
+      JSON.stringify(db.prepare('SELECT * FROM oidc_clients').all());
+    assert.equal(dump.includes(SECRET), false);
+    assert.equal(dump.includes('AAAAA'), false);
+    assert.equal(dump.includes('localhost:4000'), false, 'client metadata is sealed');
+    db.close();
+    const third = await startTestIdp({ dataDir, seed });
+    assert.equal(third.idp.seeded.accounts[0]?.outcome, 'updated', 'names are set again');
+    const stored = openIdpDatabase(dataDir);
+    const hash = stored
+      .prepare("SELECT password_hash FROM accounts WHERE email_normalized = 'seeded@example.com'")
+      .pluck()
+      .get();
+    assert.equal(await verifyPassword('seeded-password-1', String(hash)), true);
+    stored.close();
+    await third.close();
+  });
+
+  test('a seeded TOTP secret is asked for at login', async () => {
+    const t = await startTestIdp({ seed, clock: frozenClock() });
+    try {
+      const browser = t.browser();
+      const challenge = await logInWithPassword(t, browser, {
+        email: 'mfa@example.com',
+        password: 'seeded-password-2',
+      });
+      assert.match(challenge.text, /Verify Your Identity/);
+      const next = await browser.follow(
+        await submitForm(browser, challenge, '/mfa/challenge', { code: await totpAt(t, SECRET) }),
+      );
+      assert.match(next.text, /Confirm Sending Data/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a seed client that oidc-provider refuses stops the start before anything is written', async () => {
+    const bad = seedFileSchema.parse({
+      idp: {
+        accounts: [{ email: 'never@example.com', password: 'never-password-1' }],
+        clients: [{ client_id: 'bad', redirect_uris: ['https://rp.example/cb#x'] }],
+      },
+    }).idp;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idp-seed-bad-'));
+    await assert.rejects(startTestIdp({ dataDir, seed: bad }), /idp\.clients\[0\]/);
+    const db = openIdpDatabase(dataDir);
+    assert.equal(
+      db.prepare("SELECT count(*) FROM accounts WHERE email_normalized = 'never@example.com'").pluck().get(),
+      0,
+    );
+    db.close();
+  });
+});

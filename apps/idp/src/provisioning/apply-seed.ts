@@ -1,0 +1,74 @@
+import type { Db } from '@extauth/server-kit/sqlite';
+import type { IdpSeed } from '@extauth/shared/seed';
+import type { Provider } from 'oidc-provider';
+import { type ClientRegistry, toClientMetadata } from '../oidc/client-registry.js';
+import { eraseAllState } from '../store/reset.js';
+import { type DemoAccountSeed, seedDemoAccount } from '../store/seed.js';
+import { type ProvisioningDeps, type UpsertOutcome, upsertSeedAccount } from './accounts.js';
+
+export interface SeedDeps extends ProvisioningDeps {
+  clients: ClientRegistry;
+  provider: Provider;
+}
+
+export interface AppliedIdpSeed {
+  accounts: { email: string; sub: string; outcome: UpsertOutcome }[];
+  clients: string[];
+}
+
+/** A seed the IdP cannot take (a client oidc-provider refuses, or one that would replace the panel's). */
+export class SeedRejectedError extends Error {
+  constructor(readonly problems: { path: string; message: string }[]) {
+    super(`the seed cannot be applied:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'SeedRejectedError';
+  }
+}
+
+/**
+ * Applies the IdP part of a seed file: accounts upserted by email, clients by client_id, so a
+ * second run changes nothing. Every client is checked before anything is written.
+ */
+export async function applyIdpSeed(deps: SeedDeps, seed: IdpSeed): Promise<AppliedIdpSeed> {
+  const staticIds = new Set(
+    deps.clients
+      .listClients()
+      .filter((c) => c.source === 'static')
+      .map((c) => c.client_id),
+  );
+  const problems: { path: string; message: string }[] = [];
+  for (const [i, client] of seed.clients.entries()) {
+    const path = `idp.clients[${i}]`;
+    if (staticIds.has(client.client_id)) {
+      problems.push({ path: `${path}.client_id`, message: `"${client.client_id}" is the panel's client` });
+      continue;
+    }
+    try {
+      await deps.provider.Client.validate(toClientMetadata(client));
+    } catch (err) {
+      const detail = (err as { error_description?: string }).error_description ?? (err as Error).message;
+      problems.push({ path, message: detail });
+    }
+  }
+  if (problems.length > 0) throw new SeedRejectedError(problems);
+
+  const accounts: AppliedIdpSeed['accounts'] = [];
+  for (const account of seed.accounts) {
+    const { account: saved, outcome } = await upsertSeedAccount(deps, account);
+    accounts.push({ email: saved.email, sub: saved.id, outcome });
+  }
+  for (const client of seed.clients) {
+    const saved = await deps.clients.saveClient(deps.provider, client, 'seed');
+    if (!saved.ok) throw new SeedRejectedError([{ path: client.client_id, message: saved.detail ?? saved.error }]);
+  }
+  return { accounts, clients: seed.clients.map((c) => c.client_id) };
+}
+
+/** Everything back to a new data folder plus the seed: the demo account, seeded accounts and clients. */
+export async function resetToSeed(
+  deps: SeedDeps & { db: Db },
+  seed: { demo: DemoAccountSeed; idp: IdpSeed },
+): Promise<AppliedIdpSeed> {
+  eraseAllState(deps.db);
+  await seedDemoAccount({ ...deps, now: () => deps.clock.now() }, seed.demo);
+  return applyIdpSeed(deps, seed.idp);
+}

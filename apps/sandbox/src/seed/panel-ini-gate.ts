@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GATE_SECTION, parsePanelIni, WEBPROS_GATE_KEY } from '@extauth/panel/panel-ini/panel-ini';
+
+/**
+ * Sets `[AuthProviders] WebProsAccountAdmin` in panel.ini to the seed's value before the panel
+ * starts, keeping every other line of an existing file. Returns whether the file changed.
+ */
+export function writePanelIniGate(file: string, on: boolean): boolean {
+  const value = `${WEBPROS_GATE_KEY} = ${on ? 'true' : 'false'}`;
+  const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const lines = before === '' ? [] : before.replace(/\n$/, '').split(/\r?\n/);
+  let section: string | undefined;
+  let sectionEnd = -1;
+  let replaced = false;
+  for (const [i, line] of lines.entries()) {
+    const header = /^\s*\[([^\]]+)\]/.exec(line)?.[1]?.trim();
+    if (header !== undefined) section = header;
+    if (section !== GATE_SECTION) continue;
+    sectionEnd = i;
+    const key = /^\s*([^=;#[]+?)\s*=/.exec(line)?.[1];
+    if (key === WEBPROS_GATE_KEY) {
+      lines[i] = value;
+      replaced = true;
+    }
+  }
+  if (!replaced && sectionEnd >= 0) lines.splice(sectionEnd + 1, 0, value);
+  if (!replaced && sectionEnd < 0) lines.push(...(lines.length ? [''] : []), `[${GATE_SECTION}]`, value);
+  const after = `${lines.join('\n')}\n`;
+  const parsed = parsePanelIni(after);
+  if (!parsed.ok) throw new Error(`${file} line ${parsed.line}: ${parsed.problem} (fix or delete the file)`);
+  if (after === before) return false;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, after, { mode: 0o644 });
+  return true;
+}
