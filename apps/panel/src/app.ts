@@ -9,6 +9,9 @@ import { registerManageProvidersRoutes } from './flows/manage-external-auth/prov
 import { registerManageUsersRoutes } from './flows/manage-external-auth/users.routes.js';
 import { registerOidcRoutes } from './flows/oidc/oidc.routes.js';
 import { registerSignInRoutes } from './flows/sign-in/sign-in.routes.js';
+import { guardTwoFactorPrompt } from './flows/two-factor/tfa-prompt.routes.js';
+import { registerMyAccountRoutes } from './flows/two-factor-admin/my-account.routes.js';
+import { registerTfaAdminRoutes } from './flows/two-factor-admin/tfa-admin.routes.js';
 import { registerUserSelectionRoutes } from './flows/user-selection/user-selection.routes.js';
 import { guardSecuredArea } from './http/secured-area.js';
 import { loadSession } from './http/session-cookie.js';
@@ -26,6 +29,7 @@ export function createApp(deps: PanelDeps): Koa<PanelState> {
   app.use(securityHeaders());
   app.use(csrf.issue);
   app.use(loadSession(deps));
+  app.use(guardTwoFactorPrompt(deps, csrf));
   app.use(guardSecuredArea(deps));
 
   const router = new Router<PanelState>();
@@ -37,6 +41,8 @@ export function createApp(deps: PanelDeps): Koa<PanelState> {
   registerWhmApiRoutes(router, deps);
   registerManageProvidersRoutes(router, deps, csrf);
   registerManageUsersRoutes(router, deps, csrf);
+  registerMyAccountRoutes(router, deps, csrf);
+  registerTfaAdminRoutes(router, deps, csrf);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -10,6 +10,7 @@ import type { SessionLookup, SessionManager } from './sessions/session-manager.j
 import type { ApiTokenStore } from './store/api-tokens.store.js';
 import type { LinkStore } from './store/links.store.js';
 import type { ProviderStore } from './store/providers.store.js';
+import type { TwoFactorStore } from './store/two-factor.store.js';
 import type { UserStore } from './store/users.store.js';
 
 /** Everything with a side effect that the panel's flows use, passed to `createApp`. */
@@ -25,6 +26,9 @@ export interface PanelDeps {
   apiTokens: ApiTokenStore;
   /** Seals configuration secrets at rest (an admin-entered client secret). */
   configSealer: Sealer;
+  twoFactor: TwoFactorStore;
+  /** Seals WHM 2FA secrets at rest (their own key, `tfaKey` in secrets.json). */
+  tfaSealer: Sealer;
   relyingParty: RelyingParty;
   hashParams: ScryptParams;
   csrfSecret: string;

@@ -22,6 +22,7 @@ import { openPanelDatabase } from './store/database.js';
 import { createLinkStore } from './store/links.store.js';
 import { createProviderStore } from './store/providers.store.js';
 import { createSessionStore } from './store/sessions.store.js';
+import { createTwoFactorStore } from './store/two-factor.store.js';
 import { createUserStore } from './store/users.store.js';
 
 export interface StartedPanel {
@@ -68,6 +69,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       'sessionKey',
       'csrfSecret',
       'configKey',
+      'tfaKey',
     ]);
     const licence = loadOrCreateLicence(onDisk ? config.dataDir : undefined, config.webprosClient);
     const users = createUserStore(db);
@@ -106,6 +108,8 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       providerStore,
       apiTokens: createApiTokenStore(db),
       configSealer,
+      twoFactor: createTwoFactorStore(db),
+      tfaSealer: createSealer(secrets.tfaKey),
       relyingParty: createRelyingParty({
         issuer: config.issuer,
         redirectUri: config.redirectUri,

@@ -26,6 +26,14 @@ export const routes = Object.freeze({
   manageUsers: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users$/,
   manageUser: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users\/([a-z0-9]{1,16})$/,
   manageUnlink: /^\/cpsess\d{10}\/scripts2\/manage_external_auth\/users\/([a-z0-9]{1,16})\/unlink$/,
+  /** WHM » Security Center » Two-Factor Authentication (§3 `scripts7/twofactorauth/myaccount`, §10), root only. */
+  tfaMyAccount: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/myaccount$/,
+  tfaSetUp: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/myaccount\/setup$/,
+  tfaConfigure: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/myaccount\/configure$/,
+  tfaRemove: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/myaccount\/remove$/,
+  tfaUsers: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/users$/,
+  tfaSettings: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/settings$/,
+  tfaPolicy: /^\/cpsess\d{10}\/scripts7\/twofactorauth\/policy$/,
 });
 
 /** `key=value` pairs in order; `/` stays readable, as in WHM's own links (`?goto_uri=/`). */
@@ -70,6 +78,13 @@ export const paths = Object.freeze({
       ['provider_id', providerId],
       ['subject', subject],
     ])}`,
+  tfaMyAccount: (token: string) => `/cpsess${token}/scripts7/twofactorauth/myaccount`,
+  tfaSetUp: (token: string) => `/cpsess${token}/scripts7/twofactorauth/myaccount/setup`,
+  tfaConfigure: (token: string) => `/cpsess${token}/scripts7/twofactorauth/myaccount/configure`,
+  tfaRemove: (token: string) => `/cpsess${token}/scripts7/twofactorauth/myaccount/remove`,
+  tfaUsers: (token: string) => `/cpsess${token}/scripts7/twofactorauth/users`,
+  tfaSettings: (token: string) => `/cpsess${token}/scripts7/twofactorauth/settings`,
+  tfaPolicy: (token: string) => `/cpsess${token}/scripts7/twofactorauth/policy`,
   /** A relative goto (already checked with `safeGotoUri`) inside the session's token prefix. */
   securedGoto: (securityToken: string, gotoUri: string) => `/cpsess${securityToken}${gotoUri}`,
 });

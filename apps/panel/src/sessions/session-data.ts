@@ -60,10 +60,28 @@ export const externalAuthSchema = z.object({
 });
 export type ExternalAuth = z.infer<typeof externalAuthSchema>;
 
+/**
+ * TFA_PROMPT (§10, §11): the primary login succeeded, WHM's 2FA security policy has not. The session
+ * stays pre-auth (`username` null) until a valid code, so no `/cpsess…/` page or API call opens.
+ */
+export const pendingTwoFactorSchema = z.object({
+  username: z.string(),
+  gotoUri: z.string(),
+  externalAuth: externalAuthSchema.optional(),
+  /** Unix ms. */
+  startedAt: z.number(),
+});
+export type PendingTwoFactor = z.infer<typeof pendingTwoFactorSchema>;
+
+/** Manage My Account's set-up in progress: the secret shown, kept server-side until confirmed. */
+export const tfaSetupSchema = z.object({ secret: z.string(), createdAt: z.number() });
+
 export const sessionDataSchema = z.object({
   oidc: oidcRoundTripSchema.optional(),
   pendingLink: pendingLinkSchema.optional(),
   pendingSelection: pendingSelectionSchema.optional(),
   externalAuth: externalAuthSchema.optional(),
+  pendingTwoFactor: pendingTwoFactorSchema.optional(),
+  tfaSetup: tfaSetupSchema.optional(),
 });
 export type SessionData = z.infer<typeof sessionDataSchema>;

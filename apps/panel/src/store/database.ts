@@ -80,6 +80,33 @@ export const panelMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX users_domain ON users(domain) WHERE domain IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'two-factor authentication: security policies, sealed user secrets, used steps, failures, issuers',
+    up: `
+      CREATE TABLE security_policies (
+        name TEXT PRIMARY KEY,
+        enabled INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE tfa_user_configs (
+        username TEXT PRIMARY KEY REFERENCES users(username) ON DELETE CASCADE,
+        secret_sealed TEXT NOT NULL,
+        last_used_step INTEGER NOT NULL,
+        configured_at INTEGER NOT NULL
+      );
+      CREATE TABLE tfa_login_failures (
+        username TEXT PRIMARY KEY REFERENCES users(username) ON DELETE CASCADE,
+        failures INTEGER NOT NULL,
+        locked_until INTEGER NOT NULL
+      );
+      CREATE TABLE tfa_issuers (
+        scope TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** `file` is a path, or `':memory:'` for the in-memory mode. */

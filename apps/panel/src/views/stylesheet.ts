@@ -65,6 +65,21 @@ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--bord
   border-radius: 50%; background: var(--whm-blue); color: #fff; font-weight: 700; }
 .link-another { justify-content: center; font-weight: 600; }
 .selection-heading { font-size: 16px; margin: 0 0 8px; }
+.tfa-heading { font-size: 18px; margin: 0 0 16px; text-align: center; }
+.tfa-form label { display: block; font-weight: 600; margin: 12px 0 4px; }
+.tfa-form input[type="text"] { width: 100%; padding: 8px 10px; border: 1px solid var(--border); border-radius: 4px;
+  font-size: 18px; letter-spacing: 2px; }
+.tfa-logout { text-align: center; margin: 16px 0 0; }
+.tfa-policy { display: flex; align-items: center; gap: 16px; flex-wrap: wrap; }
+.tfa-policy p { margin: 0; }
+.tfa-qr { display: block; margin: 12px 0; image-rendering: pixelated; }
+.tfa-details { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+.tfa-details dt { font-weight: 600; }
+.tfa-details dd { margin: 0; }
+.button-row { display: flex; gap: 8px; }
+.button-row form { margin: 0; }
+.inline-button { display: inline-block; width: auto; padding: 8px 20px; }
+.tfa-bulk { display: flex; gap: 8px; margin-top: 12px; }
 `;
 
 /**

@@ -3,6 +3,7 @@ import {
   type ExternalAuthProblem,
   WHM_API_TEXTS,
 } from '@extauth/shared/external-auth-texts';
+import { describeTwoFactorProblem, isTwoFactorProblem, type TwoFactorProblem } from '@extauth/shared/two-factor-texts';
 
 /** The WHM API 1 envelope (§8): `data` only when the function returns something. */
 export interface WhmApiEnvelope {
@@ -10,10 +11,16 @@ export interface WhmApiEnvelope {
   data?: object;
 }
 
-export type ApiOutcome = { ok: true; data?: object } | { ok: false; problem: ExternalAuthProblem };
+export type ApiProblem = ExternalAuthProblem | TwoFactorProblem;
+
+export type ApiOutcome = { ok: true; data?: object } | { ok: false; problem: ApiProblem };
+
+export function describeApiProblem(problem: ApiProblem): string {
+  return isTwoFactorProblem(problem) ? describeTwoFactorProblem(problem) : describeExternalAuthProblem(problem);
+}
 
 export function envelopeOf(command: string, outcome: ApiOutcome): WhmApiEnvelope {
-  if (!outcome.ok) return failureEnvelope(command, describeExternalAuthProblem(outcome.problem));
+  if (!outcome.ok) return failureEnvelope(command, describeApiProblem(outcome.problem));
   const metadata = { command, reason: WHM_API_TEXTS.ok, result: 1 as const, version: 1 as const };
   return outcome.data === undefined ? { metadata } : { metadata, data: outcome.data };
 }

@@ -13,6 +13,19 @@ import { linkUserAuthnProvider } from './functions/link-user-authn-provider.js';
 import { setProviderClientConfigurations } from './functions/set-provider-client-configurations.js';
 import { setProviderDisplayConfigurations } from './functions/set-provider-display-configurations.js';
 import { setupreseller } from './functions/setupreseller.js';
+import {
+  twofactorauthGenerateTfaConfig,
+  twofactorauthGetIssuer,
+  twofactorauthGetUserConfigs,
+  twofactorauthRemoveUserConfig,
+  twofactorauthSetIssuer,
+  twofactorauthSetTfaConfig,
+} from './functions/twofactorauth-config.js';
+import {
+  twofactorauthDisablePolicy,
+  twofactorauthEnablePolicy,
+  twofactorauthPolicyStatus,
+} from './functions/twofactorauth-policy.js';
 import { unlinkUserAuthnProvider } from './functions/unlink-user-authn-provider.js';
 
 /** The WHM API 1 functions this panel answers, by name (`/json-api/<name>?api.version=1`). */
@@ -32,6 +45,15 @@ export const whmApiFunctions: Readonly<Record<string, ApiFunction>> = Object.fre
   api_token_revoke: apiTokenRevoke,
   createacct,
   setupreseller,
+  twofactorauth_policy_status: twofactorauthPolicyStatus,
+  twofactorauth_enable_policy: twofactorauthEnablePolicy,
+  twofactorauth_disable_policy: twofactorauthDisablePolicy,
+  twofactorauth_get_user_configs: twofactorauthGetUserConfigs,
+  twofactorauth_generate_tfa_config: twofactorauthGenerateTfaConfig,
+  twofactorauth_set_tfa_config: twofactorauthSetTfaConfig,
+  twofactorauth_remove_user_config: twofactorauthRemoveUserConfig,
+  twofactorauth_get_issuer: twofactorauthGetIssuer,
+  twofactorauth_set_issuer: twofactorauthSetIssuer,
 } as Record<string, ApiFunction>);
 
 export function findApiFunction(name: string): ApiFunction | undefined {

@@ -17,6 +17,7 @@ export function registerHomeRoutes(router: Router<PanelState>, deps: PanelDeps):
       csrfToken: ctx.state.csrfToken,
       logoutAction: paths.securedLogout(session.securityToken),
       manageExternalAuthHref: session.username === 'root' ? paths.manageProviders(session.securityToken) : undefined,
+      twoFactorAuthHref: session.username === 'root' ? paths.tfaMyAccount(session.securityToken) : undefined,
       loggedInWith: external ? displayName(external.providerId) : 'a password',
       linkedIdentities: deps.links.listLinksOfUser(session.username).map((link) => ({
         providerDisplayName: displayName(link.providerId),

@@ -19,6 +19,8 @@ export interface HomePageModel {
   linkedIdentities: readonly LinkedIdentityModel[];
   /** Security Center » Manage External Authentications, for root only. */
   manageExternalAuthHref: string | undefined;
+  /** Security Center » Two-Factor Authentication, for root only. */
+  twoFactorAuthHref: string | undefined;
 }
 
 function readableUtc(iso: string): string {
@@ -58,6 +60,7 @@ export function renderHomePage(model: HomePageModel): string {
           ? html`<section aria-labelledby="security-heading">
         <h2 id="security-heading">Security Center</h2>
         <p><a id="manage-external-auth" href="${model.manageExternalAuthHref}">Manage External Authentications</a></p>
+        ${model.twoFactorAuthHref ? html`<p><a id="two-factor-auth" href="${model.twoFactorAuthHref}">Two-Factor Authentication</a></p>` : ''}
       </section>`
           : ''
       }

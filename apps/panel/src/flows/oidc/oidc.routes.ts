@@ -5,7 +5,7 @@ import { paths, routes, safeGotoUri } from '../../http/routes.js';
 import { currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import type { ProviderState } from '../../providers/provider-state.js';
 import { respondWithLoginPage, statusForNotice } from '../sign-in/login-page.js';
-import { startLoggedInSession } from '../sign-in/sign-in.js';
+import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { completeExternalLogin } from './callback.js';
 import { readCallbackQuery, readStartQuery } from './oidc.schema.js';
 import { beginExternalLogin } from './start.js';
@@ -67,8 +67,12 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
         return respondWithLoginPage(ctx, deps, { status: statusForNotice(outcome.notice), notice });
       }
       case 'logged_in': {
-        const fresh = startLoggedInSession(deps, session, outcome.username, { externalAuth: outcome.externalAuth });
-        deps.logger.info('login', { username: outcome.username, method: `openid_connect:${provider.id}` });
+        const fresh = startSessionAfterPrimaryLogin(deps, session, outcome);
+        deps.logger.info('login', {
+          username: outcome.username,
+          method: `openid_connect:${provider.id}`,
+          twoFactor: fresh.username === null ? 'required' : 'not required',
+        });
         setSessionCookie(ctx, fresh);
         ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(outcome.gotoUri)));
         return;

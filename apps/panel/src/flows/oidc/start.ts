@@ -55,8 +55,14 @@ export async function beginExternalLogin(
   };
   let session: Session;
   if (existing) {
-    // A new round trip replaces any link that was waiting: the user chose to start again.
-    existing.data = { ...existing.data, oidc, pendingLink: undefined, pendingSelection: undefined };
+    // A new round trip replaces any link, selection or 2FA prompt that was waiting: the user starts again.
+    existing.data = {
+      ...existing.data,
+      oidc,
+      pendingLink: undefined,
+      pendingSelection: undefined,
+      pendingTwoFactor: undefined,
+    };
     deps.sessions.saveSession(existing);
     session = existing;
   } else {

@@ -8,8 +8,9 @@ import { clearSessionCookie, currentSession, setSessionCookie } from '../../http
 import type { ExternalAuth } from '../../sessions/session-data.js';
 import { completeAccountLink } from '../account-linking/account-linking.js';
 import { externalLoginStateOf } from '../oidc/external-login-state.js';
+import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { respondWithLoginPage } from './login-page.js';
-import { startLoggedInSession, verifyLocalPassword } from './sign-in.js';
+import { verifyLocalPassword } from './sign-in.js';
 import { loginFormSchema } from './sign-in.schema.js';
 
 const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
@@ -32,7 +33,8 @@ export function registerSignInRoutes(
 ): void {
   router.get(routes.loginPage, (ctx) => {
     const session = currentSession(ctx);
-    if (session && externalLoginStateOf(session) === 'logged_in') {
+    const state = externalLoginStateOf(session);
+    if (session && (state === 'logged_in' || state === 'tfa_prompt')) {
       ctx.redirect(paths.home(session.securityToken));
       return;
     }
@@ -84,11 +86,15 @@ export function registerSignInRoutes(
       }
       externalAuth = linked.externalAuth;
     }
-    const fresh = startLoggedInSession(deps, session, checked.username, externalAuth ? { externalAuth } : {});
-    deps.logger.info('login', { username: checked.username, method: pending ? 'password+link' : 'password' });
+    const gotoUri = safeGotoUri(pending?.gotoUri ?? form.data.goto_uri);
+    const fresh = startSessionAfterPrimaryLogin(deps, session, { username: checked.username, gotoUri, externalAuth });
+    deps.logger.info('login', {
+      username: checked.username,
+      method: pending ? 'password+link' : 'password',
+      twoFactor: fresh.username === null ? 'required' : 'not required',
+    });
     setSessionCookie(ctx, fresh);
     ctx.status = 303;
-    const gotoUri = safeGotoUri(pending?.gotoUri ?? form.data.goto_uri);
     if (pending && deps.config.relinkRoundTrip) {
       // Spec §13.4, the KB's step 6: the round trip runs again, now finding the new link.
       ctx.redirect(paths.oidcStartWithGoto(pending.providerId, gotoUri));

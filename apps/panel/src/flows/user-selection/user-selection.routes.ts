@@ -7,7 +7,7 @@ import type { PanelDeps, PanelState } from '../../deps.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
 import { currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import { respondWithLoginPage, statusForNotice } from '../sign-in/login-page.js';
-import { startLoggedInSession } from '../sign-in/sign-in.js';
+import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { chooseLinkedAccount, type SelectionChoice } from './user-selection.js';
 
 const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
@@ -59,8 +59,12 @@ export function registerUserSelectionRoutes(
         return;
       }
       case 'logged_in': {
-        const fresh = startLoggedInSession(deps, session, outcome.username, { externalAuth: outcome.externalAuth });
-        deps.logger.info('login', { username: outcome.username, method: `openid_connect:${providerId}:selection` });
+        const fresh = startSessionAfterPrimaryLogin(deps, session, outcome);
+        deps.logger.info('login', {
+          username: outcome.username,
+          method: `openid_connect:${providerId}:selection`,
+          twoFactor: fresh.username === null ? 'required' : 'not required',
+        });
         setSessionCookie(ctx, fresh);
         ctx.status = 303;
         ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(outcome.gotoUri)));

@@ -1,0 +1,94 @@
+import { constantTimeEqual } from '@extauth/server-kit/crypto';
+import type { createCsrf } from '@extauth/server-kit/csrf';
+import { parseForm } from '@extauth/server-kit/forms';
+import { TWO_FACTOR_LOGIN as T } from '@extauth/shared/two-factor-texts';
+import { bodyParser } from '@koa/bodyparser';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { paths, routes, safeGotoUri } from '../../http/routes.js';
+import { clearSessionCookie, currentSession, setSessionCookie } from '../../http/session-cookie.js';
+import type { PendingTwoFactor } from '../../sessions/session-data.js';
+import type { Session } from '../../sessions/session-manager.js';
+import { externalLoginStateOf } from '../oidc/external-login-state.js';
+import { respondWithLoginPage } from '../sign-in/login-page.js';
+import { startLoggedInSession } from '../sign-in/sign-in.js';
+import { tfaLockRemainingSeconds, verifyTfaLoginCode } from './tfa-login.js';
+import { renderTfaPrompt } from './tfa-prompt.views.js';
+
+const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const tfaFormSchema = z.object({ tfatoken: z.string().max(64).default('') });
+
+type PromptSession = Session & { data: { pendingTwoFactor: PendingTwoFactor } };
+
+function renderPrompt(ctx: PanelContext, session: PromptSession, status: number, error?: string): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = renderTfaPrompt({
+    username: session.data.pendingTwoFactor.username,
+    action: paths.home(session.securityToken),
+    logoutHref: paths.logout(),
+    csrfToken: ctx.state.csrfToken,
+    error,
+  });
+}
+
+function renderLocked(ctx: PanelContext, session: PromptSession, retryAfterSeconds: number): void {
+  ctx.set('Retry-After', String(retryAfterSeconds));
+  renderPrompt(ctx, session, 429, T.lockedOut(Math.ceil(retryAfterSeconds / 60)));
+}
+
+async function submitCode(ctx: PanelContext, deps: PanelDeps, session: PromptSession): Promise<void> {
+  const form = parseForm(tfaFormSchema, ctx.request.body);
+  const pending = session.data.pendingTwoFactor;
+  const outcome = verifyTfaLoginCode(deps, pending.username, form.ok ? form.data.tfatoken : '');
+  if (outcome.ok) {
+    // A fresh id and security token: nothing seen before the code opens the logged-in session.
+    const fresh = startLoggedInSession(deps, session, pending.username, {
+      ...(pending.externalAuth ? { externalAuth: pending.externalAuth } : {}),
+    });
+    deps.logger.info('login: security code accepted', { username: pending.username });
+    setSessionCookie(ctx, fresh);
+    ctx.status = 303;
+    ctx.redirect(paths.securedGoto(fresh.securityToken, safeGotoUri(pending.gotoUri)));
+    return;
+  }
+  if (outcome.error === 'locked') return renderLocked(ctx, session, outcome.retryAfterSeconds);
+  if (outcome.error === 'attempts_exceeded') {
+    deps.sessions.destroySession(session);
+    clearSessionCookie(ctx);
+    ctx.state.sessionLookup = { status: 'none' };
+    return respondWithLoginPage(ctx, deps, {
+      status: 401,
+      notice: { type: 'msg_code', code: 'tfa_attempts_exceeded', providerId: 'webpros' },
+    });
+  }
+  renderPrompt(ctx, session, 401, T.invalid);
+}
+
+/**
+ * WHM's 2FA security policy (§10): while a session waits for its security code (TFA_PROMPT), every
+ * page under its own `/cpsessN/` prefix shows the prompt, and only a POST to `/cpsessN/` checks a
+ * code. The prompt answers 401 (not authenticated yet), or 429 with Retry-After while the user is
+ * locked. API calls, other tokens and other sessions go on to the secured-area guard, which refuses
+ * them because the session has no user yet.
+ */
+export function guardTwoFactorPrompt(deps: PanelDeps, csrf: ReturnType<typeof createCsrf>): Middleware<PanelState> {
+  return async (ctx, next) => {
+    const match = routes.securedArea.exec(ctx.path);
+    const session = currentSession(ctx);
+    if (!match || !session || externalLoginStateOf(session) !== 'tfa_prompt' || !session.data.pendingTwoFactor) {
+      return next();
+    }
+    const promptSession = session as PromptSession;
+    const token = match[1] ?? '';
+    const isApiCall = /^\/cpsess[^/]*\/json-api\//.test(ctx.path);
+    if (isApiCall || !/^\d{10}$/.test(token) || !constantTimeEqual(token, session.securityToken)) return next();
+    if (ctx.method === 'POST' && routes.home.test(ctx.path)) {
+      return formBody(ctx, () => csrf.require(ctx, () => submitCode(ctx, deps, promptSession)));
+    }
+    const locked = tfaLockRemainingSeconds(deps, promptSession.data.pendingTwoFactor.username);
+    if (locked !== undefined) return renderLocked(ctx, promptSession, locked);
+    renderPrompt(ctx, promptSession, 401);
+  };
+}

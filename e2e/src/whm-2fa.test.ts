@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { MAILDEV } from './mail.js';
+import { launchBrowser, newContext } from './support/browser.js';
+import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+
+// The real launcher on its default addresses, as a person uses it.
+const PANEL = 'https://localhost:2087';
+const IDP = 'https://localhost:8443';
+const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
+const STEP_MS = 30_000;
+
+let browser: Browser;
+let sandbox: SandboxProcess;
+const dataDir = makeDataDir('whm-2fa');
+
+before(async () => {
+  [browser, sandbox] = await Promise.all([launchBrowser(), startSandboxProcess({ dataDir })]);
+});
+
+after(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+/** RFC 4648 base32 (no padding) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/\s+/g, '').toUpperCase()) {
+    const index = alphabet.indexOf(ch);
+    assert.ok(index >= 0, `not base32: ${ch}`);
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** Our own RFC 6238 (HOTP of RFC 4226 §5.3 over T = floor(unix / 30)), SHA-1, 6 digits. */
+function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+const currentStep = () => Math.floor(Date.now() / STEP_MS);
+
+/**
+ * Codes for one secret, each from a later step than the last (both servers accept a step once).
+ * The servers accept one step ahead, so the next step is used without waiting; only when that is
+ * used up too does this wait, exactly until the next step begins.
+ */
+function codeSource(secret: string) {
+  let lastStep = 0;
+  return {
+    async next(): Promise<string> {
+      const step = Math.max(currentStep(), lastStep + 1);
+      if (step > currentStep() + 1)
+        await new Promise((r) => setTimeout(r, (currentStep() + 1) * STEP_MS - Date.now() + 50));
+      assert.ok(step <= currentStep() + 1 && step >= currentStep());
+      lastStep = step;
+      return totp(secret, step);
+    },
+    /** Six digits that no step near now gives: certainly a wrong code. */
+    wrong(): string {
+      const near = new Set([-1, 0, 1, 2, 3].map((d) => totp(secret, currentStep() + d)));
+      return ['000000', '111111', '222222', '333333', '444444', '555555'].find((c) => !near.has(c)) ?? '666666';
+    },
+  };
+}
+
+interface MailDevEmail {
+  subject: string;
+  text?: string;
+  time: string;
+  to: { address: string }[];
+}
+
+/** The link of the newest enrollment email to `address` (polling MailDev: the one wait here). */
+async function readEnrollmentLink(address: string, since: Date): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const emails = (await (await fetch(`${MAILDEV}/api/email`)).json()) as MailDevEmail[];
+    const mail = emails
+      .filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()))
+      .filter((m) => m.subject.startsWith('Enable multi-factor authentication') && new Date(m.time) >= since)
+      .at(-1);
+    const link = /Enable multi-factor authentication: (\S+)/.exec(mail?.text ?? '')?.[1];
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error(`no enrollment email for ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function rootPassword(): string {
+  return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();
+}
+
+/** WHM login page → "Log in via WebPros" → IdP email and password → "Verify Your Identity" → "Confirm Sending Data". */
+async function webProsUntilConsent(page: Page, idpCode: () => Promise<string>): Promise<void> {
+  await page.goto(`${PANEL}/`);
+  await page.getByRole('link', { name: 'Log in via WebPros' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(DEMO.email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Verify Your Identity' }).waitFor();
+  await page.getByLabel('One-time code', { exact: true }).fill(await idpCode());
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+}
+
+test('WHM 2FA after WebPros MFA: password → Verify Your Identity → Confirm Sending Data → WHM Login Security → WHM Home', async () => {
+  // IdP MFA for the demo account, from its account page and the emailed link.
+  const setup = await newContext(browser);
+  const idp = await setup.newPage();
+  await idp.goto(`${IDP}/account/login`);
+  await idp.getByLabel('Email', { exact: true }).fill(DEMO.email);
+  await idp.getByLabel('Password', { exact: true }).fill(DEMO.password);
+  await idp.getByRole('button', { name: 'Log in', exact: true }).click();
+  const askedAt = new Date(Date.now() - 1000);
+  await idp.getByRole('button', { name: 'Send an enrollment email' }).click();
+  await idp.getByText('We sent you an enrollment email').waitFor();
+  await idp.goto(await readEnrollmentLink(DEMO.email, askedAt));
+  await idp.getByRole('heading', { name: 'Secure Your Account' }).waitFor();
+  const idpSecret = ((await idp.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+  const idpCodes = codeSource(idpSecret);
+  await idp.getByLabel('One-time code', { exact: true }).fill(await idpCodes.next());
+  await idp.getByRole('button', { name: 'Continue', exact: true }).click();
+  await idp.getByRole('heading', { name: 'Almost There!' }).waitFor();
+  await idp.getByLabel('I have safely recorded this code', { exact: true }).check();
+  await idp.getByRole('button', { name: 'Continue', exact: true }).click();
+  await idp.getByText('Multi-factor authentication is on.').waitFor();
+  await setup.close();
+
+  // The first WebPros login links the identity to root (before WHM 2FA exists).
+  const first = await newContext(browser);
+  const whm = await first.newPage();
+  await webProsUntilConsent(whm, () => idpCodes.next());
+  await whm.getByText('is not associated with an existing').waitFor();
+  await whm.getByLabel('Username', { exact: true }).fill('root');
+  await whm.getByLabel('Password', { exact: true }).fill(rootPassword());
+  await whm.getByRole('button', { name: 'Log in', exact: true }).click();
+  await whm.waitForURL(/\/cpsess\d{10}\/$/);
+  assert.equal(await whm.title(), 'WHM Home');
+
+  // Root sets up WHM 2FA in Manage My Account with codes from the shown key, then enables the policy.
+  await whm.getByRole('link', { name: 'Two-Factor Authentication' }).click();
+  await whm.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
+  assert.ok(await whm.getByRole('img', { name: 'QR code' }).isVisible(), 'the QR code is shown');
+  assert.equal((await whm.locator('#tfa-account').textContent())?.trim(), 'root');
+  const whmSecret = ((await whm.locator('#tfa-key').textContent()) ?? '').trim();
+  assert.match(whmSecret, /^[A-Z2-7]{16}$/, 'the Key: 16 base32 characters, as WHM uses');
+  const whmCodes = codeSource(whmSecret);
+  await whm.getByLabel('Security Code', { exact: true }).fill(whmCodes.wrong());
+  await whm.getByRole('button', { name: 'Configure Two-Factor Authentication' }).click();
+  await whm.getByText('Failed to set user configuration: The security code is invalid.').waitFor();
+  await whm.getByLabel('Security Code', { exact: true }).fill(await whmCodes.next());
+  await whm.getByRole('button', { name: 'Configure Two-Factor Authentication' }).click();
+  await whm.getByText('Two-Factor Authentication is now configured for your account.').waitFor();
+  assert.ok(await whm.getByRole('button', { name: 'Remove Two-Factor Authentication' }).isVisible());
+  assert.ok(await whm.getByRole('button', { name: 'Reconfigure' }).isVisible());
+  await whm.getByRole('button', { name: 'Enable Policy' }).click();
+  await whm.getByText('The Two-Factor Authentication Security Policy is Enabled').waitFor();
+  await whm.getByRole('button', { name: 'Log out' }).click();
+  await whm.getByText('You have logged out.').waitFor();
+  await first.close();
+
+  // A fresh browser: both MFAs, in the documented order, then WHM Home.
+  const second = await newContext(browser);
+  const page = await second.newPage();
+  await webProsUntilConsent(page, () => idpCodes.next());
+  await page.waitForFunction(() => document.title === 'WHM Login Security');
+  assert.match(new URL(page.url()).pathname, /^\/cpsess\d{10}\/$/);
+  const promptPath = new URL(page.url()).pathname;
+  await page.getByRole('heading', { name: 'Enter the security code for “root”' }).waitFor();
+  assert.equal(await page.getByLabel('Security code', { exact: true }).getAttribute('placeholder'), 'Security code');
+  await page.getByLabel('Security code', { exact: true }).fill(whmCodes.wrong());
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByText('The security code is invalid.').waitFor();
+  assert.equal(await page.title(), 'WHM Login Security', 'no WHM Home without a valid code');
+  await page.getByLabel('Security code', { exact: true }).fill(await whmCodes.next());
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForFunction(() => document.title === 'WHM Home');
+  assert.notEqual(new URL(page.url()).pathname, promptPath, 'a new security token after the code');
+  const home = await page.locator('body').innerText();
+  assert.ok(home.includes('signed in with WebPros'), 'WHM Home of the WebPros login');
+  await second.close();
+});
+
+// Browser globals used inside page.waitForFunction (this package compiles without the DOM library).
+declare const document: { title: string };
