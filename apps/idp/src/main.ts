@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from '@extauth/server-kit/errors';
+import { runEntryPoint, stopOnSignals } from '@extauth/server-kit/lifecycle';
 import { createConsoleLogger } from '@extauth/server-kit/logger';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import { loadIdpConfig } from './config.js';
@@ -19,25 +19,10 @@ async function main(): Promise<void> {
     logger,
   });
   logger.info(`ready at ${idp.issuer} (demo account ${idp.demo.email} / ${idp.demo.password})`);
-  const stop = (signal: string) => {
-    logger.info(`${signal} received, stopping`);
-    idp.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('stopping failed', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => idp.close(), {
+    stopping: (signal) => logger.info(`${signal} received, stopping`),
+    failed: (err) => logger.error('failed to stop cleanly', { err }),
+  });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
-});
+runEntryPoint(main, 'The IdP');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from '@extauth/server-kit/errors';
+import { runEntryPoint, stopOnSignals } from '@extauth/server-kit/lifecycle';
 import { createConsoleLogger } from '@extauth/server-kit/logger';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import { loadPanelConfig } from './config.js';
@@ -18,28 +18,10 @@ async function main(): Promise<void> {
   if (root.source === 'memory') console.log(`root password (in-memory mode): ${root.value}`);
   console.log(`profile: ${panel.profile}; panel.ini: ${panel.panelIniPath ?? '(none in memory mode)'}`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received, stopping`);
-    panel.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('failed to stop cleanly', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => panel.close(), {
+    stopping: (signal) => logger.info(`${signal} received, stopping`),
+    failed: (err) => logger.error('failed to stop cleanly', { err }),
+  });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
-});
+runEntryPoint(main, 'The panel');

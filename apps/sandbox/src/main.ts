@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { explainStartFailure, LAUNCHER_USAGE, parseLauncherArgs, runSandboxUntilStopped } from './launcher.js';
+import { explainStartFailure } from '@extauth/server-kit/lifecycle';
+import { LAUNCHER_USAGE, parseLauncherArgs, runSandboxUntilStopped } from './launcher.js';
 
 try {
   const args = parseLauncherArgs(process.argv.slice(2));
