@@ -20,7 +20,10 @@ import { createMailbox, type Mailbox } from './mail.js';
 export interface CreateSandboxOptions {
   /** `memory` (default): nothing kept after stop(); `sqlite`: state in `dataDir`. */
   storage?: 'memory' | 'sqlite';
-  /** Data folder for `sqlite` storage (default: a new temporary folder). */
+  /**
+   * Data folder for `sqlite` storage (default: a new temporary folder, kept after stop() so a test
+   * can inspect it). With `memory` storage a temporary folder is made and removed by stop().
+   */
   dataDir?: string;
   /** Any other setting of the README's configuration table, e.g. { SANDBOX_PROFILE: 'fresh' }. */
   env?: Record<string, string>;
@@ -128,6 +131,7 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
       await dispatcher.close();
       await admin?.close();
       await running.close();
+      if (storage === 'memory' && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createHeadlessBrowser, createSandbox, HeadlessError, type Sandbox } from './index.js';
 
@@ -71,4 +72,6 @@ test('two sandboxes run side by side, each with its own ports and data', async (
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
+  assert.equal(fs.existsSync(a.dataDir), false, 'the in-memory sandbox leaves no folder behind');
+  assert.equal(fs.existsSync(b.dataDir), true, 'the sqlite sandbox keeps its data for inspection');
 });
