@@ -15,6 +15,7 @@ test('applies migrations once, in order, and keeps data across reopen in WAL mod
   const db = openDatabase({ file, migrations: migrations.slice(0, 1) });
   db.prepare('INSERT INTO items (name) VALUES (?)').run('kept');
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700, 'the folder is owner-only');
   db.close();
   const again = openDatabase({ file, migrations });
   assert.deepEqual(again.prepare('SELECT name, note FROM items').all(), [{ name: 'kept', note: null }]);

@@ -23,7 +23,12 @@ export interface OpenDatabaseOptions {
  * drop the last transactions (documented in docs/decisions/001-storage.md).
  */
 export function openDatabase(options: OpenDatabaseOptions): Db {
-  if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:') {
+    // The app's own folder: owner-only, like the secrets beside the database.
+    const dir = path.dirname(options.file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+  }
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
