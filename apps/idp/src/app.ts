@@ -1,4 +1,6 @@
 import { errorHandler } from '@extauth/server-kit/error-handler';
+import { healthEndpoints, isHealthPath, type ReadinessCheck } from '@extauth/server-kit/health';
+import { requestLog } from '@extauth/server-kit/request-log';
 import { securityHeaders } from '@extauth/server-kit/security-headers';
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
@@ -28,6 +30,8 @@ export function createApp(
     script: StaticAsset;
     /** The admin API and its fault injection (only when IDP_ADMIN_TOKEN is set). */
     admin?: { api: Middleware; faults: Middleware };
+    /** What /readyz checks (storage); /healthz and /readyz answer before everything else. */
+    readiness?: readonly ReadinessCheck[];
   },
 ): Koa {
   const app = new Koa();
@@ -39,7 +43,9 @@ export function createApp(
   assets.get(idpRoutes.stylesheet, deps.stylesheet.serve);
   assets.get(idpRoutes.script, deps.script.serve);
 
+  app.use(requestLog({ logger: deps.logger, quiet: isHealthPath }));
   app.use(securityHeaders({ presetCsp: true }));
+  app.use(healthEndpoints(deps.readiness ?? []));
   app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(deps.view, page) }));
   if (deps.admin) app.use(deps.admin.api);
   const flows = [

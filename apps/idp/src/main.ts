@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { runEntryPoint, stopOnSignals } from '@extauth/server-kit/lifecycle';
-import { createConsoleLogger } from '@extauth/server-kit/logger';
+import { createConsoleLogger, loadLogSettings } from '@extauth/server-kit/logger';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import { loadIdpConfig } from './config.js';
 import { startIdp } from './server.js';
 
 /** The IdP's own entry point (containers, `node apps/idp/dist/main.js`); `pnpm start` embeds it instead. */
 async function main(): Promise<void> {
-  const logger = createConsoleLogger('idp');
   const config = loadIdpConfig(process.env);
+  const logger = createConsoleLogger('idp', { settings: loadLogSettings(process.env) });
   const certificates = await ensureDevCertificates({
     dir: path.join(config.dataDir, 'tls'),
     // The issuer's own host name must be on the certificate, whatever SANDBOX_HOSTNAMES says.
@@ -25,4 +25,4 @@ async function main(): Promise<void> {
   });
 }
 
-runEntryPoint(main, 'The IdP');
+runEntryPoint(main, 'The IdP', 'IDP_PORT');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type AdjustableClock, type Clock, createAdjustableClock, systemClock } from '@extauth/server-kit/clock';
 import { createSealer } from '@extauth/server-kit/crypto';
 import { createCsrf } from '@extauth/server-kit/csrf';
+import { storageAnswers } from '@extauth/server-kit/health';
 import { startHttpsServer } from '@extauth/server-kit/https-server';
 import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
@@ -34,6 +35,7 @@ import { createSqliteAccountsStore } from './store/accounts.js';
 import { openIdpDatabase } from './store/database.js';
 import { createSqliteEmailCodeStore } from './store/email-codes.js';
 import { createSqliteMfaStore } from './store/mfa.js';
+import { createSqliteMfaFlowStore } from './store/mfa-flows.js';
 import { createSqliteOidcClientStore } from './store/oidc-clients.js';
 import { createSqliteOidcModelStore } from './store/oidc-models.js';
 import { createSqlitePasswordResetTicketStore } from './store/password-reset-tickets.js';
@@ -232,7 +234,13 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
         limits: config.loginLimits,
       }),
       mfa,
-      mfaFlow: createMfaFlowCookie({ sealer: createSealer(secrets.mfaFlowKey), clock }),
+      mfaFlow: createMfaFlowCookie({
+        sealer: createSealer(secrets.mfaFlowKey),
+        clock,
+        random,
+        flows: createSqliteMfaFlowStore(db),
+        accounts,
+      }),
       totpSealer,
       trustedSites,
       trust,
@@ -247,6 +255,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       logger,
       stylesheet,
       script,
+      readiness: [storageAnswers(db)],
       ...(admin ? { admin: { api: admin, faults: faults.middleware } } : {}),
     });
     const server = await startHttpsServer({

@@ -1,5 +1,7 @@
 import { createCsrf } from '@extauth/server-kit/csrf';
 import { errorHandler } from '@extauth/server-kit/error-handler';
+import { healthEndpoints, isHealthPath } from '@extauth/server-kit/health';
+import { requestLog } from '@extauth/server-kit/request-log';
 import { securityHeaders } from '@extauth/server-kit/security-headers';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -13,6 +15,8 @@ import { guardTwoFactorPrompt } from './flows/two-factor/tfa-prompt.routes.js';
 import { registerMyAccountRoutes } from './flows/two-factor-admin/my-account.routes.js';
 import { registerTfaAdminRoutes } from './flows/two-factor-admin/tfa-admin.routes.js';
 import { registerUserSelectionRoutes } from './flows/user-selection/user-selection.routes.js';
+import { refuseInvalidQueryEncoding } from './http/form-encoding.js';
+import { routes } from './http/routes.js';
 import { guardSecuredArea } from './http/secured-area.js';
 import { loadSession } from './http/session-cookie.js';
 import { registerStaticRoutes } from './http/static.routes.js';
@@ -25,8 +29,12 @@ export function createApp(deps: PanelDeps): Koa<PanelState> {
   // Cookie names are unique to the panel: browsers share cookies between ports of one host.
   const csrf = createCsrf({ cookieName: 'whm_csrf', secret: deps.csrfSecret });
 
+  app.use(requestLog({ logger: deps.logger, quiet: isHealthPath }));
+  // Probes answer before sessions, CSRF and the secured area, and set no cookie.
+  app.use(healthEndpoints(deps.readiness ?? []));
   app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(page) }));
   app.use(securityHeaders());
+  app.use(refuseInvalidQueryEncoding((path) => routes.anyJsonApi.test(path)));
   app.use(csrf.issue);
   app.use(loadSession(deps));
   app.use(guardTwoFactorPrompt(deps, csrf));

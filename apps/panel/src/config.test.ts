@@ -72,6 +72,27 @@ describe('loadPanelConfig', () => {
     assert.equal(loadPanelConfig({ SANDBOX_STORAGE: 'memory' }).panelIniPath, undefined);
   });
 
+  test('the login failure limit defaults to 10 per user and 100 per address in 900 s, and refuses 0', () => {
+    assert.deepEqual(loadPanelConfig({}).loginFailureLimit, {
+      maxFailuresPerUser: 10,
+      maxFailuresPerIp: 100,
+      windowSeconds: 900,
+    });
+    const set = loadPanelConfig({
+      PANEL_LOGIN_MAX_FAILURES_PER_USER: '3',
+      PANEL_LOGIN_MAX_FAILURES_PER_IP: '7',
+      PANEL_LOGIN_FAILURE_WINDOW_SECONDS: '60',
+    });
+    assert.deepEqual(set.loginFailureLimit, { maxFailuresPerUser: 3, maxFailuresPerIp: 7, windowSeconds: 60 });
+    assert.throws(
+      () => loadPanelConfig({ PANEL_LOGIN_MAX_FAILURES_PER_USER: '0', PANEL_LOGIN_FAILURE_WINDOW_SECONDS: 'x' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /PANEL_LOGIN_MAX_FAILURES_PER_USER: must be at least 1/.test(err.message) &&
+        /PANEL_LOGIN_FAILURE_WINDOW_SECONDS: must be a whole number/.test(err.message),
+    );
+  });
+
   test('PANEL_RELINK_ROUNDTRIP is off by default and takes the usual boolean words', () => {
     assert.equal(loadPanelConfig({}).relinkRoundTrip, false);
     assert.equal(loadPanelConfig({ PANEL_RELINK_ROUNDTRIP: 'true' }).relinkRoundTrip, true);

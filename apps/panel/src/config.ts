@@ -8,6 +8,15 @@ import {
 } from '@extauth/shared/contract';
 import { z } from 'zod';
 
+/** A whole number of at least 1 (an attempt limit or a number of seconds). */
+const envCount = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1_000_000, { error: 'must be at most 1000000' })
+    .default(fallback);
+
 /** The variables the panel reads (docs/internal-contract.md). */
 const panelEnvSchema = z.object({
   SANDBOX_DATA_DIR: z.string().optional(),
@@ -34,6 +43,9 @@ const panelEnvSchema = z.object({
     .refine((v) => !v.includes('\0'), { error: 'must be a file path' })
     .optional(),
   PANEL_RELINK_ROUNDTRIP: envBoolean(false),
+  PANEL_LOGIN_MAX_FAILURES_PER_USER: envCount(10),
+  PANEL_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
+  PANEL_LOGIN_FAILURE_WINDOW_SECONDS: envCount(900),
   WEBPROS_CLIENT_ID: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
   WEBPROS_CLIENT_SECRET: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
   // curl's --connect-to for the back channel: `idp:8443` in compose (README, "Run with Docker").
@@ -76,6 +88,8 @@ export interface PanelConfig {
   tlsHostnames: string[];
   /** What the panel discovers and checks ID tokens against. */
   issuer: string;
+  /** IDP_PORT: where the IdP listens on its machine (start diagnostics compare it with the issuer's port). */
+  idpPort: number;
   rootPassword: string | undefined;
   webprosClient: { clientId: string | undefined; clientSecret: string | undefined };
   /** PANEL_IDP_CONNECT_TO: where the back channel connects for the issuer's origin (Host, SNI, `iss` unchanged). */
@@ -88,6 +102,11 @@ export interface PanelConfig {
   panelIniPath: string | undefined;
   /** Spec §13.4: after linking with a password, run the OIDC round trip again before WHM Home. */
   relinkRoundTrip: boolean;
+  /**
+   * The cPHulk-like limit on wrong WHM passwords (login form and API Basic auth): at most
+   * `maxFailuresPerUser` per user name and `maxFailuresPerIp` per client address within `windowSeconds`.
+   */
+  loginFailureLimit: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number };
 }
 
 /** Parses the panel's settings; throws ConfigError naming each bad variable. */
@@ -110,11 +129,17 @@ export function loadPanelConfig(env: Record<string, string | undefined>, opts: {
     redirectUri,
     tlsHostnames: [...new Set([...(e.SANDBOX_HOSTNAMES ?? []), e.PANEL_HOSTNAME])],
     issuer: e.IDP_ISSUER ?? `https://localhost:${e.IDP_PORT}`,
+    idpPort: e.IDP_PORT,
     rootPassword: e.PANEL_ROOT_PASSWORD,
     webprosClient: { clientId: e.WEBPROS_CLIENT_ID, clientSecret: e.WEBPROS_CLIENT_SECRET },
     idpConnectTo: e.PANEL_IDP_CONNECT_TO,
     profile: e.SANDBOX_PROFILE,
     panelIniPath: e.PANEL_INI_PATH ? path.resolve(cwd, e.PANEL_INI_PATH) : defaultIniPath,
     relinkRoundTrip: e.PANEL_RELINK_ROUNDTRIP,
+    loginFailureLimit: {
+      maxFailuresPerUser: e.PANEL_LOGIN_MAX_FAILURES_PER_USER,
+      maxFailuresPerIp: e.PANEL_LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: e.PANEL_LOGIN_FAILURE_WINDOW_SECONDS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Clock, systemClock } from '@extauth/server-kit/clock';
 import { createSealer } from '@extauth/server-kit/crypto';
+import { cachedCheck, storageAnswers } from '@extauth/server-kit/health';
 import { startHttpsServer } from '@extauth/server-kit/https-server';
 import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
@@ -13,6 +14,7 @@ import { ensureRootPassword, type RootPasswordSource } from './bootstrap/root-pa
 import type { PanelConfig } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createBackChannel } from './oidc/back-channel.js';
+import { checkIssuerDiscovery, type IssuerCheck } from './oidc/issuer-check.js';
 import { createRelyingParty } from './oidc/relying-party.js';
 import { createFixedPanelIniSource, createPanelIniFileSource } from './panel-ini/panel-ini-source.js';
 import { createProviderRegistry } from './providers/provider-state.js';
@@ -20,6 +22,7 @@ import { createSessionManager } from './sessions/session-manager.js';
 import { createApiTokenStore } from './store/api-tokens.store.js';
 import { openPanelDatabase } from './store/database.js';
 import { createLinkStore } from './store/links.store.js';
+import { createLoginFailureStore } from './store/login-failures.store.js';
 import { createProviderStore } from './store/providers.store.js';
 import { createSessionStore } from './store/sessions.store.js';
 import { createTwoFactorStore } from './store/two-factor.store.js';
@@ -33,8 +36,13 @@ export interface StartedPanel {
   profile: string;
   /** Where panel.ini is read from; undefined in memory mode without PANEL_INI_PATH. */
   panelIniPath: string | undefined;
+  /** Fetches the issuer's discovery through the back channel now: what a login would meet. */
+  checkIssuer(): Promise<IssuerCheck>;
   close(): Promise<void>;
 }
+
+/** How long /readyz reuses the last IdP discovery result. */
+export const READINESS_CACHE_MS = 5_000;
 
 export interface PanelRuntime {
   tls: { certPem: string; keyPem: string };
@@ -93,6 +101,14 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       ? createPanelIniFileSource({ path: config.panelIniPath, logger: runtime.logger })
       : createFixedPanelIniSource(profile.profile === 'demo');
     const configSealer = createSealer(secrets.configKey);
+    const checkIssuer = () =>
+      checkIssuerDiscovery({
+        fetch: backChannel.fetch,
+        issuer: config.issuer,
+        connectTo: config.idpConnectTo,
+        idpPort: config.idpPort,
+        now: () => clock.now().getTime(),
+      });
     const deps: PanelDeps = {
       config,
       logger: runtime.logger,
@@ -109,6 +125,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       apiTokens: createApiTokenStore(db),
       configSealer,
       twoFactor: createTwoFactorStore(db),
+      loginFailures: createLoginFailureStore(db),
       tfaSealer: createSealer(secrets.tfaKey),
       relyingParty: createRelyingParty({
         issuer: config.issuer,
@@ -118,6 +135,14 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       }),
       hashParams,
       csrfSecret: secrets.csrfSecret,
+      readiness: [
+        storageAnswers(db),
+        // Cached so that frequent probes do not each cost a round trip to the IdP.
+        cachedCheck(async () => {
+          const result = await checkIssuer();
+          return result.ok ? undefined : result.sentence;
+        }, READINESS_CACHE_MS),
+      ],
     };
     const server = await startHttpsServer({
       handler: createApp(deps).callback(),
@@ -139,6 +164,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       rootPassword,
       profile: profile.profile,
       panelIniPath: config.panelIniPath,
+      checkIssuer,
       close: () => {
         closing ??= (async () => {
           await server.close();

@@ -30,6 +30,7 @@ export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): s
     mail
       ? `  Mail catcher  ${mail.webUrl}   (SMTP localhost:${mail.smtpPort}, REST ${mail.webUrl}/api/email)`
       : '  Mail catcher  disabled (MAILDEV_ENABLED=false)',
+    `  Health        ${new URL('/readyz', panel.url).href}   ${new URL('/readyz', idp.issuer).href}   (/healthz: process up)`,
     '',
     `  IdP demo account   ${idp.demo.email} / ${idp.demo.password}`,
     `  WHM user root      password ${root}`,

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@extauth/server-kit/errors';
 import { explainStartFailure, stopOnSignals } from '@extauth/server-kit/lifecycle';
-import { createConsoleLogger } from '@extauth/server-kit/logger';
+import { createConsoleLogger, loadLogSettings } from '@extauth/server-kit/logger';
 import { formatReadyBanner } from './banner.js';
 import { startSandbox } from './sandbox.js';
+import { diagnoseStartedSandbox } from './start-diagnostics.js';
+import { resolveSandboxTarget } from './target.js';
 
 export const LAUNCHER_USAGE = `Usage: pnpm start [-- --seed FILE]
 
@@ -26,6 +28,15 @@ export function parseLauncherArgs(args: string[]): { seedFile: string | undefine
   }
 }
 
+/** Which variable sets each port, so a taken port is reported with its name. */
+function portNamesOf(env: Record<string, string | undefined>): Record<number, string> {
+  try {
+    return Object.fromEntries(resolveSandboxTarget(env).ports.map((p) => [p.port, p.name]));
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Starts the sandbox in this process, prints the banner and stops it on SIGINT/SIGTERM (exit 0).
  * Used by `pnpm start` and by `extauth-sandbox start`.
@@ -36,8 +47,9 @@ export async function runSandboxUntilStopped(
 ): Promise<void> {
   const startedAt = performance.now();
   try {
+    const logSettings = loadLogSettings(env);
     const sandbox = await startSandbox(env, {
-      logger: (name) => createConsoleLogger(name),
+      logger: (name) => createConsoleLogger(name, { settings: logSettings }),
       ...(options.seedFile ? { seedFile: options.seedFile } : {}),
     });
     stopOnSignals(() => sandbox.close(), {
@@ -47,8 +59,15 @@ export async function runSandboxUntilStopped(
     });
     // After the handlers: whoever waits for the banner may signal at once.
     console.log(formatReadyBanner(sandbox, performance.now() - startedAt));
+    // After the banner, so it costs the start nothing; a warning, never a failed start.
+    const problems = await diagnoseStartedSandbox({
+      issuer: sandbox.idp.issuer,
+      certificateNames: sandbox.certificateNames,
+      checkIssuer: () => sandbox.panel.checkIssuer(),
+    });
+    for (const sentence of problems) console.warn(`Warning: ${sentence}`);
   } catch (err) {
-    const { message, exitCode } = explainStartFailure(err);
+    const { message, exitCode } = explainStartFailure(err, undefined, portNamesOf(env));
     console.error(message);
     process.exit(exitCode);
   }

@@ -49,7 +49,7 @@ async function startInWorker(options: MailDevOptions): Promise<() => Promise<voi
   const worker = new Worker(new URL('./mail-catcher.worker.js', import.meta.url), {
     workerData: options,
     // A second V8 heap costs memory: with the default young generation the worker adds about 28 MB
-    // of RSS, with 4 MB (plenty for a few test emails) none measurable (bench/README.md, memory).
+    // of RSS, with 4 MB (plenty for a few test emails) none measurable (README, Performance).
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });
   const started = await nextMessage(worker).catch(async (err: unknown) => {
@@ -78,7 +78,7 @@ async function startInThisThread(options: MailDevOptions): Promise<() => Promise
  * MailDev (npm `maildev`) in this process: SMTP for the IdP's mail, web UI and REST API
  * (`/api/email`) for people and tests. It runs in a worker thread of this process because its
  * import alone takes about a second (jsdom, mailparser, fastify, socket.io): on a second core that
- * overlaps the IdP's and panel's start instead of adding to it (bench/README.md, cold start).
+ * overlaps the IdP's and panel's start instead of adding to it (README, Performance).
  */
 export async function startMailCatcher(options: MailDevOptions): Promise<RunningMailCatcher> {
   // MailDev logs and carries on when a port is taken; we want a clear error instead.

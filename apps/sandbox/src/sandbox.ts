@@ -16,6 +16,8 @@ export interface RunningSandbox {
   panel: StartedPanel;
   mail: RunningMailCatcher | undefined;
   caFile: string;
+  /** The names on the leaf certificate both apps serve. */
+  certificateNames: string[];
   /** The IdP admin API's token, when it is on (see admin-token.ts). */
   admin: AdminToken | undefined;
   /** The seed file applied at this start (`--seed FILE` or SANDBOX_SEED_FILE). */
@@ -72,11 +74,21 @@ export async function startSandbox(
     const failed = results.find((r) => r.status === 'rejected');
     throw failed?.status === 'rejected' ? failed.reason : new Error('start failed');
   }
-  const { caFile, caPem } = await tlsReady;
+  const { caFile, caPem, names: certificateNames } = await tlsReady;
   await launch.afterStart({ idp: idp.value, panel: panel.value, caPem }).catch(async (err: unknown) => {
     await closeAll();
     throw err;
   });
   const { admin, seedFile } = launch;
-  return { config, idp: idp.value, panel: panel.value, mail: mail.value, caFile, admin, seedFile, close: closeAll };
+  return {
+    config,
+    idp: idp.value,
+    panel: panel.value,
+    mail: mail.value,
+    caFile,
+    certificateNames,
+    admin,
+    seedFile,
+    close: closeAll,
+  };
 }

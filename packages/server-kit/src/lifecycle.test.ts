@@ -18,6 +18,11 @@ test('a taken port names the port and the settings to change', () => {
   assert.match(message, /\*_PORT variable/);
 });
 
+test('a taken port is named by its variable when the caller knows it', () => {
+  const { message } = explainStartFailure(new PortInUseError('127.0.0.1', 2087), undefined, { 2087: 'PANEL_PORT' });
+  assert.match(message, /Port 2087 on 127\.0\.0\.1 is already in use.*choose another port with PANEL_PORT/);
+});
+
 test('anything else is one sentence naming what failed, without a stack', () => {
   const { message, exitCode } = explainStartFailure(new Error('EACCES: permission denied, open /data/x'), 'The IdP');
   assert.equal(exitCode, 1);

@@ -5,11 +5,17 @@ import { PortInUseError } from './https-server.js';
  * One sentence and an exit code for a start that failed: 2 for configuration (and seed) mistakes,
  * 1 otherwise. Never a stack trace: the message names the setting to change.
  */
-export function explainStartFailure(err: unknown, what = 'The sandbox'): { message: string; exitCode: 1 | 2 } {
+export function explainStartFailure(
+  err: unknown,
+  what = 'The sandbox',
+  /** The variable that sets each port, when the caller knows it (`{ 8443: 'IDP_PORT' }`). */
+  portNames: Record<number, string> = {},
+): { message: string; exitCode: 1 | 2 } {
   if (err instanceof ConfigError) return { message: err.message, exitCode: 2 };
   if (err instanceof PortInUseError) {
+    const name = portNames[err.port];
     return {
-      message: `Port ${err.port} on ${err.host} is already in use (is another sandbox running?). Stop that program or choose another port with the matching *_PORT variable (see README, Configuration).`,
+      message: `Port ${err.port} on ${err.host} is already in use (is another sandbox running?). Stop that program or choose another port with ${name ? name : 'the matching *_PORT variable'} (see README, Configuration).`,
       exitCode: 1,
     };
   }
@@ -48,9 +54,10 @@ export function stopOnSignals(
 }
 
 /** Runs an entry point's start function; a failure is printed as one sentence with its exit code. */
-export function runEntryPoint(start: () => Promise<void>, what?: string): void {
+export function runEntryPoint(start: () => Promise<void>, what?: string, portVariable?: string): void {
   start().catch((err: unknown) => {
-    const { message, exitCode } = explainStartFailure(err, what);
+    const names = portVariable && err instanceof PortInUseError ? { [err.port]: portVariable } : {};
+    const { message, exitCode } = explainStartFailure(err, what, names);
     console.error(message);
     process.exit(exitCode);
   });

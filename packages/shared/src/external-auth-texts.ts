@@ -21,6 +21,7 @@ export type ExternalAuthProblem =
   | { code: 'missing_parameter'; name: string }
   | { code: 'invalid_parameter'; name: string }
   | { code: 'repeated_parameter'; name: string }
+  | { code: 'invalid_utf8'; source: 'query' | 'body' }
   | { code: 'username_taken'; username: string }
   | { code: 'domain_taken'; domain: string }
   | { code: 'root_is_not_an_account' }
@@ -63,6 +64,8 @@ export function describeExternalAuthProblem(p: ExternalAuthProblem): string {
       return `The value of the parameter “${p.name}” is not valid.`;
     case 'repeated_parameter':
       return `The parameter “${p.name}” must be given only once.`;
+    case 'invalid_utf8':
+      return `The ${p.source === 'query' ? 'query string' : 'request body'} contains a percent-encoded value that is not valid UTF-8.`;
     case 'username_taken':
       return `An account named “${p.username}” already exists.`;
     case 'domain_taken':

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  changeNameFormSchema,
   emailCodeFormSchema,
   emailDomainToAscii,
   emailSchema,
   isEmailAddress,
   newPasswordSchema,
+  signupFormSchema,
 } from './idp-forms.js';
+import { idpMessages } from './idp-messages.js';
 
 describe('idp forms', () => {
   test('emails: trimmed, + tags and internationalised domains accepted, junk refused', () => {
@@ -23,6 +26,35 @@ describe('idp forms', () => {
       'a..b@example.com',
     ]) {
       assert.equal(isEmailAddress(bad), false, bad);
+    }
+  });
+
+  test('names: C0/C1 controls and bidi overrides or isolates are refused, other scripts kept', () => {
+    const signup = { email: 'a@example.com', password: 'long-enough-password', last_name: 'B', terms: 'on' };
+    for (const bad of [
+      'A\u0000B',
+      'A\u0007B\u001bC',
+      'X\r\nY',
+      'A\u007fB',
+      'A\u0085B',
+      '\u202Aa',
+      '\u202Eevil',
+      '\u2066a',
+      'a\u2069',
+    ]) {
+      for (const result of [
+        changeNameFormSchema.safeParse({ first_name: bad, last_name: 'B' }),
+        signupFormSchema.safeParse({ ...signup, first_name: bad }),
+      ]) {
+        assert.equal(result.success, false, JSON.stringify(bad));
+        assert.deepEqual(
+          result.error?.issues.map((i) => [i.path.join('.'), i.message]),
+          [['first_name', idpMessages.name_control_characters]],
+        );
+      }
+    }
+    for (const good of ['Zoë', 'José María', "O'Brien-Smith", 'محمد', '李 小龙', 'Ana\u200dB']) {
+      assert.equal(changeNameFormSchema.safeParse({ first_name: good, last_name: 'B' }).success, true, good);
     }
   });
 

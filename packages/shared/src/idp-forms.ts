@@ -67,12 +67,20 @@ export const currentPasswordSchema = (required: string = m.password_required) =>
     .min(1, { error: required })
     .refine((v) => countCodePoints(v) <= MAX_PASSWORD_CODE_POINTS, { error: m.password_too_long });
 
+/**
+ * C0 and C1 controls (and DEL), and the bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069; Unicode TR #9 §2, the "Trojan Source" characters): nothing a name needs, and they
+ * reach ID-token claims, emails and other people's screens.
+ */
+const NAME_FORBIDDEN_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
 const nameSchema = (required: string) =>
   z
     .string({ error: required })
     .trim()
     .min(1, { error: required })
-    .refine((v) => countCodePoints(v) <= MAX_NAME_LENGTH, { error: m.name_too_long });
+    .refine((v) => countCodePoints(v) <= MAX_NAME_LENGTH, { error: m.name_too_long })
+    .refine((v) => !NAME_FORBIDDEN_CHARACTERS.test(v), { error: m.name_control_characters });
 
 /** An HTML checkbox: "on" when ticked, absent when not. */
 const checkbox = () => z.literal('on', { error: m.checkbox_invalid }).optional();

@@ -22,6 +22,8 @@ export const idpMessages = {
   first_name_required: 'Enter your first name.',
   last_name_required: 'Enter your last name.',
   name_too_long: 'This name is too long (at most 100 characters).',
+  name_control_characters:
+    'This name contains invisible control or text-direction characters. Remove them and type the name again.',
   terms_required: 'You need to agree to the Terms of Use to create an account.',
   checkbox_invalid: 'Tick the box or leave it empty.',
   password_generated:
@@ -64,6 +66,8 @@ export const idpMessages = {
   mfa_proof_required: 'Enter your password or a current one-time code.',
   mfa_proof_wrong: 'The password or one-time code is incorrect.',
   trust_revoked: 'That site is no longer trusted; “Confirm Sending Data” will be shown again.',
+  trust_not_found:
+    'That site is not among your trusted sites (it may have been revoked already), so nothing was revoked.',
 } as const;
 
 export type IdpMessageCode = keyof typeof idpMessages;

@@ -97,6 +97,8 @@ export const PANEL_NOTICE_CODES = Object.freeze(Object.keys(panelNoticeCatalogue
 export const UNKNOWN_NOTICE_TEXT = 'An authorization error occurred. Please try again.';
 export const PERSISTS_TEXT = 'If this condition persists, contact your system administrator.';
 export const LOGGED_OUT_TEXT = 'You have logged out.';
+/** A panel form or query string whose percent-encoding is not UTF-8 (it would be kept as raw `%FF`). */
+export const INVALID_UTF8_TEXT = 'The request contains text that is not valid UTF-8. Check the fields and try again.';
 
 /** The "Log in to P again." building block; the panel renders it as a link that restarts the flow. */
 export function logInAgainText(provider: string): string {
@@ -140,6 +142,15 @@ export const PANEL_LOGIN_MESSAGES = Object.freeze({
 });
 
 export type PanelLoginMessageCode = keyof typeof PANEL_LOGIN_MESSAGES;
+
+/**
+ * The sandbox's own text (cPHulk's is not public) for a password login refused by the attempt limit,
+ * on the login page (`msg_code` `too_many_failures`) and in the WHM API's `reason`.
+ */
+export function tooManyLoginFailuresText(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many failed login attempts. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, then try again.`;
+}
 
 /** The application names the notices use, by WHM service. */
 export const PANEL_APP_NAMES = Object.freeze({ whostmgrd: 'WHM', cpaneld: 'cPanel', webmaild: 'Webmail' });

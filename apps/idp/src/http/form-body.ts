@@ -1,4 +1,5 @@
 import { AppError } from '@extauth/server-kit/errors';
+import { isValidFormEncoding } from '@extauth/server-kit/form-encoding';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
@@ -6,20 +7,8 @@ import type { Middleware } from 'koa';
 /** Our forms are small; anything larger is refused with 413 before it is parsed. */
 export const FORM_LIMIT = '32kb';
 
-/**
- * True when every `name=value` pair decodes as UTF-8. The parser (qs) silently keeps an undecodable
- * pair as raw `%FF` text, which would then be stored or compared as if it were what was typed.
- */
-export function isValidFormEncoding(raw: string): boolean {
-  for (const pair of raw.split('&')) {
-    try {
-      decodeURIComponent(pair.replace(/\+/g, ' '));
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
+// Shared with the panel; re-exported so this module's API stays as it was.
+export { isValidFormEncoding };
 
 /** urlencoded bodies only (no JSON), for the IdP's own form routes; oidc-provider parses its own. */
 export function formBody(): Middleware {

@@ -1,7 +1,7 @@
 import type { Clock } from '@extauth/server-kit/clock';
 import { AppError } from '@extauth/server-kit/errors';
 import { idpMessages } from '@extauth/shared/idp-messages';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { decideThrottle, type LoginLimits } from '../domain/rate-limits.js';
 import { normalizeEmail } from '../store/accounts.js';
 import type { RateLimitStore } from '../store/rate-limits.js';
@@ -14,10 +14,12 @@ const IP_BUCKET = 'login_ip';
  * count, so a CI running many successful journeys from one address is never throttled. The
  * account key is the normalised email, so an unknown address is throttled like a real one.
  */
+export type LoginThrottleDecision = { allowed: true } | { allowed: false; message: string; retryAfterSeconds: number };
+
 export interface LoginThrottle {
-  /** Guard (after the body parser): 429 with Retry-After while either counter is full. */
-  guard: Middleware;
-  /** For checks outside a login form (the current password on the account page). */
+  /** Whether a password attempt for `email` from this client may be checked now (login forms answer 429 themselves). */
+  check(ctx: Context, email: string): LoginThrottleDecision;
+  /** For checks outside a login form (the current password on the account page): throws a 429 with Retry-After. */
   assertAllowed(ctx: Context, email: string): void;
   recordFailure(ctx: Context, email: string): void;
   recordSuccess(email: string): void;
@@ -31,9 +33,9 @@ export function createLoginThrottle(deps: {
   const { rateLimits, limits } = deps;
   const windowMs = limits.windowSeconds * 1000;
 
-  const assertAllowed = (ctx: Context, email: string) => {
+  const check = (ctx: Context, email: string): LoginThrottleDecision => {
     const now = deps.clock.now().getTime();
-    const checks = [
+    const limitsToCheck = [
       { bucket: IP_BUCKET, key: ctx.ip, max: limits.failuresPerIp, message: idpMessages.login_throttled_ip },
       ...(email
         ? [
@@ -46,25 +48,27 @@ export function createLoginThrottle(deps: {
           ]
         : []),
     ];
-    for (const check of checks) {
-      const window = rateLimits.findFailures(check.bucket, check.key, now, windowMs);
-      const decision = decideThrottle(window, check.max, limits.windowSeconds, now);
+    for (const limit of limitsToCheck) {
+      const window = rateLimits.findFailures(limit.bucket, limit.key, now, windowMs);
+      const decision = decideThrottle(window, limit.max, limits.windowSeconds, now);
       if (!decision.allowed) {
-        throw new AppError('login_throttled', check.message, {
+        return { allowed: false, message: limit.message, retryAfterSeconds: decision.retryAfterSeconds };
+      }
+    }
+    return { allowed: true };
+  };
+
+  return {
+    check,
+    assertAllowed: (ctx, email) => {
+      const decision = check(ctx, email);
+      if (!decision.allowed) {
+        throw new AppError('login_throttled', decision.message, {
           status: 429,
           headers: { 'Retry-After': String(decision.retryAfterSeconds) },
         });
       }
-    }
-  };
-
-  return {
-    guard: async (ctx, next) => {
-      const body = ctx.request.body as Record<string, unknown> | undefined;
-      assertAllowed(ctx, typeof body?.email === 'string' ? body.email : '');
-      await next();
     },
-    assertAllowed,
     recordFailure: (ctx, email) => {
       const now = deps.clock.now().getTime();
       rateLimits.recordFailure(IP_BUCKET, ctx.ip, now, windowMs);

@@ -7,6 +7,7 @@ import type { ViewContext } from '../views/layout.js';
 import { isPkceRequired } from './client-registry.js';
 import { createFindAccount } from './find-account.js';
 import { providerPages } from './pages.js';
+import { logProviderEvents } from './provider-events.js';
 import type { SigningJwk } from './signing-keys.js';
 import { grantForTrustedSite, stepUpPolicy } from './step-up-and-trust.js';
 
@@ -101,6 +102,6 @@ export function createProviderConfiguration(deps: ProviderDeps): Configuration {
 
 export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, createProviderConfiguration(deps));
-  provider.on('server_error', (_ctx, err) => deps.logger.error('oidc-provider server error', { err }));
+  logProviderEvents(provider, deps.logger);
   return provider;
 }

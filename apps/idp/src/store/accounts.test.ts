@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FAST_TEST_SCRYPT, verifyPassword } from '@extauth/server-kit/passwords';
-import { createSqliteAccountsStore, type NewAccount } from './accounts.js';
+import { applyMigrations, openDatabase } from '@extauth/server-kit/sqlite';
+import { createSqliteAccountsStore, type NewAccount, normalizeEmail } from './accounts.js';
 import { openIdpDatabase } from './database.js';
+import { idpMigrations } from './migrations.js';
 import { seedDemoAccount } from './seed.js';
 
 const created = new Date('2026-01-02T03:04:05Z');
@@ -60,5 +62,42 @@ describe('accounts store', () => {
     assert.match(demo.id, /^[A-Za-z0-9_-]{22}$/);
     assert.match(demo.passwordHash, /^scrypt\$1024\$8\$1\$/);
     assert.equal(await verifyPassword('sandbox-demo-password', demo.passwordHash), true, 'the first password stays');
+  });
+
+  test('an internationalised domain typed in Unicode or in punycode is one mailbox, in either order', () => {
+    const forms = ['Jürgen@BÜCHER.example', 'jürgen@xn--bcher-kva.EXAMPLE'] as const;
+    for (const [first, second] of [forms, [forms[1], forms[0]]] as const) {
+      const accounts = createSqliteAccountsStore(openIdpDatabase(undefined));
+      assert.equal(accounts.createAccount(ana({ email: first })).ok, true);
+      assert.deepEqual(accounts.createAccount(ana({ id: 'acc_2', email: second })), {
+        ok: false,
+        error: 'EMAIL_TAKEN',
+      });
+      assert.equal(accounts.findAccountByEmail(second)?.email, first, 'found by the other form, kept as typed');
+    }
+    assert.equal(normalizeEmail(' Jürgen@BÜCHER.example '), 'jürgen@xn--bcher-kva.example');
+    assert.equal(normalizeEmail('not-an-address'), 'not-an-address');
+  });
+
+  test('migration 8 re-normalises rows written before it; of two that now collide, the holder of the key keeps it', () => {
+    const db = openDatabase({ file: ':memory:', migrations: idpMigrations.filter((m) => m.version < 8) });
+    const insert = db.prepare(
+      `INSERT INTO accounts (id, email, email_normalized, password_hash, given_name, family_name, email_verified, created_at)
+       VALUES (?, ?, ?, 'x', 'A', 'B', 1, ?)`,
+    );
+    insert.run('old', 'ana@Bücher.example', 'ana@bücher.example', 1);
+    insert.run('dup', 'ana@xn--bcher-kva.example', 'ana@xn--bcher-kva.example', 2);
+    insert.run('idn', 'bo@bücher.example', 'bo@bücher.example', 3);
+    db.prepare(
+      `INSERT INTO email_codes (purpose, email_normalized, salt, code_hash, sent_at, expires_at)
+       VALUES ('verify_email', 'bo@bücher.example', 's', 'h', 0, 1)`,
+    ).run();
+    applyMigrations(db, idpMigrations);
+    const accounts = createSqliteAccountsStore(db);
+    assert.equal(accounts.findAccountByEmail('bo@xn--bcher-kva.example')?.id, 'idn');
+    assert.equal(accounts.findAccountByEmail('ana@bücher.example')?.id, 'dup');
+    assert.equal(accounts.findAccountById('old')?.email, 'ana@Bücher.example', 'never deleted or merged');
+    const codes = db.prepare('SELECT email_normalized FROM email_codes').all();
+    assert.deepEqual(codes, [{ email_normalized: 'bo@xn--bcher-kva.example' }]);
   });
 });

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { Db } from '@extauth/server-kit/sqlite';
 
 export interface Account {
@@ -57,9 +58,17 @@ export interface AccountsStore {
   eraseAccount(id: string): boolean;
 }
 
-/** The form in which emails are compared and kept unique (spec: matched case-insensitively). */
+/**
+ * The form in which emails are compared and kept unique (spec: matched case-insensitively): the
+ * local part lower-cased, the domain as its lower-cased ASCII (punycode) form, so `bücher.example`
+ * and `xn--bcher-kva.example` are one mailbox. A domain that is not a valid IDN is only lower-cased.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at < 0) return trimmed.toLowerCase();
+  const domain = trimmed.slice(at + 1);
+  return `${trimmed.slice(0, at).toLowerCase()}@${(domainToASCII(domain) || domain).toLowerCase()}`;
 }
 
 interface AccountRow {
@@ -125,7 +134,7 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
        newsletter = @newsletter WHERE id = @id`,
   );
   const erase = db.transaction((id: string) => {
-    for (const table of ['mfa_factors', 'mfa_enrollment_links', 'trusted_sites', 'account_sessions']) {
+    for (const table of ['mfa_factors', 'mfa_enrollment_links', 'mfa_flows', 'trusted_sites', 'account_sessions']) {
       db.prepare(`DELETE FROM ${table} WHERE account_id = ?`).run(id);
     }
     db.prepare('DELETE FROM password_reset_tickets WHERE account_id = ?').run(id);

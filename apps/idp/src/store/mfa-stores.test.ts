@@ -8,6 +8,7 @@ import { createTrustCookies } from '../flows/consent/trust.js';
 import { createSqliteAccountsStore } from './accounts.js';
 import { openIdpDatabase } from './database.js';
 import { createSqliteMfaStore } from './mfa.js';
+import { createSqliteMfaFlowStore } from './mfa-flows.js';
 import { createSqliteTrustedSiteStore } from './trusted-sites.js';
 
 function setup() {
@@ -91,5 +92,22 @@ describe('MFA and trust stores', () => {
     assert.equal(trustedSites.listTrustOfAccount('alice', 1, clock.now().getTime()).length, 1);
     accounts.raiseCredentialVersion('alice');
     assert.equal(trust.isTrusted(ctx, alice), false);
+  });
+
+  test('an MFA step is consumed once, even by two finishes, and not after it expires or ends', () => {
+    const { db } = setup();
+    const flows = createSqliteMfaFlowStore(db);
+    const record = { accountId: 'a', credentialVersion: 3 };
+    flows.startMfaFlow({ ...record, idHash: 'h1', expiresAt: 1000 }, 0);
+    flows.startMfaFlow({ ...record, idHash: 'h2', expiresAt: 1000 }, 0);
+    flows.startMfaFlow({ ...record, idHash: 'h3', expiresAt: 1000 }, 0);
+    assert.deepEqual(flows.findMfaFlow('h1', 999), record);
+    assert.deepEqual(flows.consumeMfaFlow('h1', 999), record);
+    assert.equal(flows.consumeMfaFlow('h1', 999), undefined, 'consumed once');
+    assert.equal(flows.findMfaFlow('h1', 999), undefined);
+    assert.equal(flows.findMfaFlow('h2', 1000), undefined, 'expired');
+    assert.equal(flows.consumeMfaFlow('h2', 1000), undefined);
+    flows.endMfaFlow('h3');
+    assert.equal(flows.findMfaFlow('h3', 0), undefined, 'ended');
   });
 });

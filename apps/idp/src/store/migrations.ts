@@ -1,4 +1,36 @@
-import type { Migration } from '@extauth/server-kit/sqlite';
+import type { Db, Migration } from '@extauth/server-kit/sqlite';
+import { normalizeEmail } from './accounts.js';
+
+/**
+ * Migration 8: emails were matched on `trim().toLowerCase()`, so `user@bücher.example` and
+ * `user@xn--bcher-kva.example` could be two accounts. Rows get the new form (punycode domain);
+ * when two accounts now share it, the one already holding it (typed in punycode) keeps it, else
+ * the oldest; the other keeps its old key, which no lookup produces any more: it is never merged
+ * or deleted, an operator decides (the admin API lists and erases accounts). Codes and per-account
+ * login counters follow; those that would collide are short-lived and keep their old key.
+ */
+function renormalizeEmails(db: Db): void {
+  const accounts = db
+    .prepare<[], { id: string; email: string; email_normalized: string }>(
+      'SELECT id, email, email_normalized FROM accounts ORDER BY created_at, id',
+    )
+    .all();
+  const moveAccount = db.prepare('UPDATE OR IGNORE accounts SET email_normalized = ? WHERE id = ?');
+  for (const row of accounts) {
+    const renormalized = normalizeEmail(row.email);
+    if (renormalized !== row.email_normalized) moveAccount.run(renormalized, row.id);
+  }
+  const rekey = (table: string, column: string, where: string) => {
+    const keys = db.prepare<[], { key: string }>(`SELECT DISTINCT ${column} AS key FROM ${table} WHERE ${where}`).all();
+    const move = db.prepare(`UPDATE OR IGNORE ${table} SET ${column} = ? WHERE ${column} = ? AND ${where}`);
+    for (const { key } of keys) {
+      const renormalized = normalizeEmail(key);
+      if (renormalized !== key) move.run(renormalized, key);
+    }
+  };
+  rekey('email_codes', 'email_normalized', '1 = 1');
+  rekey('rate_limits', 'key', "bucket = 'login_account'");
+}
 
 /**
  * The IdP's schema history. Never edit or renumber a released migration; add a new one.
@@ -142,5 +174,25 @@ export const idpMigrations: readonly Migration[] = [
       created_at INTEGER NOT NULL
     ) STRICT;
     ALTER TABLE signing_keys ADD COLUMN retire_after INTEGER;`,
+  },
+  {
+    version: 7,
+    name: 'mfa_flows',
+    // The server side of the sealed `idp_mfa_flow` cookie: one row per MFA step, keyed by the hash
+    // of the random id the cookie carries, deleted when the step finishes or moves on, so a copied
+    // cookie is good for one use only. `credential_version` is the account's at the start: a
+    // password change or reset, or an MFA change, raises the account's and so ends the step.
+    up: `CREATE TABLE mfa_flows (
+      id_hash TEXT PRIMARY KEY,
+      account_id TEXT NOT NULL,
+      credential_version INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX mfa_flows_account ON mfa_flows (account_id);`,
+  },
+  {
+    version: 8,
+    name: 'email_idn_domains',
+    up: renormalizeEmails,
   },
 ];

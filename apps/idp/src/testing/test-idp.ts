@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type AdjustableClock, createAdjustableClock } from '@extauth/server-kit/clock';
 import { createHttpClient, type HttpClient } from '@extauth/server-kit/http-client';
-import { silentLogger } from '@extauth/server-kit/logger';
+import { type Logger, silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import type { IdpSeed } from '@extauth/shared/seed';
@@ -50,6 +50,8 @@ export async function startTestIdp(
     clock?: AdjustableClock;
     extraClients?: ClientMetadata[];
     seed?: IdpSeed;
+    /** Defaults to a silent one; log tests pass their own. */
+    logger?: Logger;
   } = {},
 ): Promise<TestIdp> {
   const certificates = await testCertificates();
@@ -72,7 +74,7 @@ export async function startTestIdp(
   const mailer = createMemoryMailer(config.smtp.from);
   const idp = await startIdp(config, {
     tls: { certPem: certificates.certPem, keyPem: certificates.keyPem },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock,
     mailer,
     extraClients: options.extraClients ?? [],

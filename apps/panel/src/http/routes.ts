@@ -14,8 +14,12 @@ export const routes = Object.freeze({
   oidcCallback: panelPaths.callback(':provider'),
   jsonApi: '/json-api/:fn',
   securedJsonApi: /^\/cpsess\d{10}\/json-api\/([^/]+)$/,
+  /** Every WHM API path, with or without a (valid or not) token prefix: answered in the API's envelope. */
+  anyJsonApi: /^\/(cpsess[^/]*\/)?json-api\//,
   /** Any path that claims a security token, valid or not (the session guard's scope). */
   securedArea: /^\/cpsess([^/]*)(\/.*)?$/,
+  /** WHM's pages that exist only under the token prefix, asked for without it (§4 `token_missing`). */
+  tokenlessSecuredPage: /^\/scripts\d*(\/|$)/,
   home: /^\/cpsess\d{10}\/$/,
   securedLogout: /^\/cpsess\d{10}\/logout\/$/,
   /** WHM » Security Center » Manage External Authentications (§3, §6), root only. */
@@ -62,6 +66,8 @@ export const paths = Object.freeze({
   oidcStartWithGoto: (provider: string, gotoUri: string) =>
     `${panelPaths.loginStart(provider)}${query([['goto_uri', gotoUri]])}`,
   home: (securityToken: string) => `/cpsess${securityToken}/`,
+  /** The AJAX login's `security_token` (§3): the prefix without its trailing slash. */
+  securityTokenPrefix: (securityToken: string) => `/cpsess${securityToken}`,
   /** Inside the token prefix, so another site cannot log the user out with a plain link. */
   securedLogout: (securityToken: string) => `/cpsess${securityToken}/logout/`,
   manageProviders: (token: string) => `/cpsess${token}/scripts2/manage_external_auth/providers`,

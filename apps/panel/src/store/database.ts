@@ -107,6 +107,19 @@ export const panelMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'failed password attempts (the cPHulk-like login limit)',
+    up: `
+      CREATE TABLE login_failures (
+        scope TEXT NOT NULL CHECK (scope IN ('user', 'ip')),
+        key TEXT NOT NULL,
+        failed_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_key ON login_failures(scope, key, failed_at);
+      CREATE INDEX login_failures_failed_at ON login_failures(failed_at);
+    `,
+  },
 ];
 
 /** `file` is a path, or `':memory:'` for the in-memory mode. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openPanelDatabase } from './database.js';
 import { createLinkStore } from './links.store.js';
+import { createLoginFailureStore } from './login-failures.store.js';
 import { createSessionStore } from './sessions.store.js';
 import { createUserStore } from './users.store.js';
 
@@ -116,5 +117,24 @@ describe('session store', () => {
     assert.equal(sessions.findLiveSession('a', 8000)?.lastSeenAt, 4000);
     sessions.destroySession('a');
     assert.equal(sessions.findLiveSession('a', 0), undefined);
+  });
+});
+
+describe('login failure store', () => {
+  test('counts failures per scope and key inside the window, finds the n-th, and forgets old ones', () => {
+    const failures = createLoginFailureStore(openPanelDatabase(':memory:'));
+    const t = now.getTime();
+    failures.recordFailure('user', 'root', t, 0);
+    failures.recordFailure('user', 'root', t + 1000, 0);
+    failures.recordFailure('ip', 'root', t + 2000, 0);
+    assert.equal(failures.countFailuresSince('user', 'root', t), 2);
+    assert.equal(failures.countFailuresSince('user', 'root', t + 1), 1);
+    assert.equal(failures.nthFailureSince('user', 'root', t, 1), t + 1000);
+    assert.equal(failures.nthFailureSince('user', 'root', t, 2), undefined);
+    failures.recordFailure('user', 'admin', t + 5000, t + 1500);
+    assert.equal(failures.countFailuresSince('user', 'root', 0), 0, 'forgotten: older than the window');
+    assert.equal(failures.countFailuresSince('ip', 'root', 0), 1);
+    failures.clearFailures('user', 'admin');
+    assert.equal(failures.countFailuresSince('user', 'admin', 0), 0);
   });
 });

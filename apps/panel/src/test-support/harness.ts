@@ -96,7 +96,7 @@ export function submitLoginForm(browser: HttpClient, page: HttpResponse, user: s
 }
 
 /** "Log in via WebPros", through the fake provider, to the panel's answer to the callback. */
-export async function logInViaWebPros(env: TestEnv): Promise<HttpResponse> {
+export async function answerToWebProsCallback(env: TestEnv): Promise<HttpResponse> {
   const start = await env.browser.get(`${env.url}/openid_connect/webpros?user=&theme=&parameterized_form=`);
   if (start.status !== 302 || !start.location?.startsWith(env.op.issuer)) {
     throw new Error(`start did not redirect to the provider: ${start.status} ${start.location}`);
@@ -104,6 +104,15 @@ export async function logInViaWebPros(env: TestEnv): Promise<HttpResponse> {
   const authorize = await env.browser.get(start.location);
   if (!authorize.location) throw new Error(`the provider did not redirect back: ${authorize.status} ${authorize.text}`);
   return env.browser.get(authorize.location);
+}
+
+/**
+ * "Log in via WebPros" to what the browser shows: the callback's answer, or the login page it
+ * redirects to (303, POST/redirect/GET) when a link or a user selection is waiting.
+ */
+export async function logInViaWebPros(env: TestEnv): Promise<HttpResponse> {
+  const callback = await answerToWebProsCallback(env);
+  return callback.status === 303 && callback.location === `${env.url}/` ? env.browser.get(callback.location) : callback;
 }
 
 /** The msg_code comment WHM puts on the login page, if any. */

@@ -7,7 +7,11 @@ import { whmApiFunctions } from './registry.js';
 describe('WHM API 1: authentication, envelope and dispatch', () => {
   let env: TestEnv;
   before(async () => {
-    env = await startTestEnv();
+    // This suite sends wrong passwords to every function; the attempt limit has its own suite
+    // (flows/sign-in/password-attempts.http.test.ts).
+    env = await startTestEnv({
+      env: { PANEL_LOGIN_MAX_FAILURES_PER_USER: '1000', PANEL_LOGIN_MAX_FAILURES_PER_IP: '1000' },
+    });
   });
   after(() => env.close());
 

@@ -2,6 +2,7 @@ import { WHM_API_TEXTS } from '@extauth/shared/external-auth-texts';
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { PanelContext, PanelDeps, PanelState } from '../deps.js';
+import { invalidEncodingIn } from '../http/form-encoding.js';
 import { routes } from '../http/routes.js';
 import { authenticatedSession } from '../http/session-cookie.js';
 import { type ApiAuthentication, authenticateApiRequest, authorizeApiCaller } from './api-auth.js';
@@ -28,11 +29,20 @@ async function answer(ctx: PanelContext, deps: PanelDeps, auth: ApiAuthenticatio
   const command = commandOf(ctx);
   if (!auth.ok) {
     if (auth.challenge) ctx.set('WWW-Authenticate', 'Basic realm="WHM"');
+    if (auth.status === 429) ctx.set('Retry-After', String(auth.retryAfterSeconds));
     return respond(ctx, auth.status, failureEnvelope(command, auth.reason));
   }
   if (ctx.query['api.version'] !== '1') return respond(ctx, 200, failureEnvelope(command, WHM_API_TEXTS.wrongVersion));
   const fn = findApiFunction(command);
   if (!fn) return respond(ctx, 200, failureEnvelope(command, WHM_API_TEXTS.unknownFunction(command)));
+  // qs keeps undecodable `%FF` as text, which would be stored as if it were the value sent.
+  const badEncoding = invalidEncodingIn(ctx);
+  if (badEncoding)
+    return respond(
+      ctx,
+      200,
+      envelopeOf(command, { ok: false, problem: { code: 'invalid_utf8', source: badEncoding } }),
+    );
   const collected = collectParams(ctx.query, ctx.request.body);
   if (!collected.ok) return respond(ctx, 200, envelopeOf(command, collected));
   const parsed = parseParams(fn.params, collected.params);
@@ -49,7 +59,7 @@ async function answer(ctx: PanelContext, deps: PanelDeps, auth: ApiAuthenticatio
  */
 export function registerWhmApiRoutes(router: Router<PanelState>, deps: PanelDeps): void {
   const headerAuthenticated = async (ctx: PanelContext) =>
-    answer(ctx, deps, await authenticateApiRequest(deps, ctx.get('authorization') || undefined));
+    answer(ctx, deps, await authenticateApiRequest(deps, ctx.get('authorization') || undefined, ctx.ip));
   router.get(routes.jsonApi, headerAuthenticated);
   router.post(routes.jsonApi, formBody, headerAuthenticated);
 

@@ -85,11 +85,16 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
     },
   );
 
-  router.post(idpRoutes.accountTrustRevoke, ...post, (ctx) => {
+  router.post(idpRoutes.accountTrustRevoke, ...post, async (ctx) => {
     if (!parseForm(buttonOnlyFormSchema, ctx.request.body).ok) {
       throw new AppError('form_invalid', idpMessages.form_invalid, { status: 400 });
     }
-    deps.trustedSites.revokeTrust(signedInAccount(ctx).id, String(ctx.params.id));
+    if (!deps.trustedSites.revokeTrust(signedInAccount(ctx).id, String(ctx.params.id))) {
+      // Unknown, another account's, or already revoked: say so rather than report a revocation.
+      ctx.status = 404;
+      await showAccountPage(deps, ctx, { errors: { trust: idpMessages.trust_not_found } });
+      return;
+    }
     done(ctx, 'trust_revoked');
   });
 

@@ -103,6 +103,7 @@ export function accountRoutes(deps: IdpDeps): Router {
       throw new AppError('form_invalid', idpMessages.form_invalid, { status: 400 });
     }
     endAccountSession(deps, ctx);
+    deps.mfaFlow.clear(ctx);
     ctx.status = 303;
     ctx.redirect(idpPaths.loginPage(undefined, 'logged_out'));
   });

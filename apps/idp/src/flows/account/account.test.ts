@@ -77,6 +77,20 @@ describe('welcome / account page', () => {
     assert.match(off.text, /<dt>Newsletter<\/dt><dd>Not subscribed<\/dd>/);
   });
 
+  test('"Save" refuses control and text-direction characters in a name, keeping the saved one', async () => {
+    const { browser, page } = await signedIn();
+    for (const bad of ['A\u0000B', 'A\u0007B\u001bC', 'X\r\nY', '\u202Eevil', 'A\u0085B', 'B\u2067C']) {
+      const res = await submitForm(browser, page, '/account/name', { first_name: 'Ana', last_name: bad });
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.match(
+        res.text,
+        new RegExp(`<p class="field-error" id="last_name-error">${idpMessages.name_control_characters}</p>`),
+      );
+    }
+    const after = await browser.get(`${t.issuer}/account`);
+    assert.match(after.text, /<dt>Name<\/dt><dd>Ana López<\/dd>/);
+  });
+
   test('"Change password" needs the current one and keeps the 12-character rule', async () => {
     const { browser, page } = await signedIn();
     const wrong = await submitForm(browser, page, '/account/password', {

@@ -32,6 +32,7 @@ export interface AccountPageModel {
     password?: { current_password?: string | undefined; new_password?: string | undefined; form?: string | undefined };
     newsletter?: string | undefined;
     mfa?: string | undefined;
+    trust?: string | undefined;
   };
 }
 
@@ -96,6 +97,7 @@ export function renderAccountPage(view: ViewContext, model: AccountPageModel): s
       </section>
       <section aria-labelledby="trust-heading">
         <h3 id="trust-heading">Trusted sites</h3>
+        ${formAlert('trust-error', errors.trust)}
         ${
           model.trustedSites.length === 0
             ? html`<p class="muted">No trusted sites. Ticking “Trust … for 365 days” on “Confirm Sending Data” adds one here.</p>`

@@ -6,9 +6,11 @@ import type { ClientMetadata } from 'oidc-provider';
 import { frozenClock } from '../../testing/mfa.js';
 import { authorizeUrl, submitForm } from '../../testing/oidc-driver.js';
 import {
+  alertText,
   codeIn,
   createVerifiedAccount,
   enterCode,
+  formOf,
   logInDirectly,
   settleMail,
   uniqueEmail,
@@ -131,6 +133,36 @@ describe('"Trust HOSTNAME for 365 days"', () => {
     assert.ok(done.text.includes(idpMessages.trust_revoked));
     assert.doesNotMatch(done.text, /one\.example\.test/);
     assert.equal((await authorize(browser, 'app-a', ONE, user)).outcome, 'consent');
+  });
+
+  test("revoking a site that is not trusted (unknown, another account's, or already revoked) says nothing was revoked", async () => {
+    const owner = await newUser('trust-owner');
+    const ownerBrowser = t.browser();
+    await authorize(ownerBrowser, 'app-a', ONE, owner, { trust: true });
+    const ownerAccount = await ownerBrowser.follow(await logInDirectly(t, ownerBrowser, owner));
+    const ownersRevoke = formOf(ownerAccount, '/revoke').action;
+
+    const user = await newUser('trust-unknown');
+    const browser = t.browser();
+    const account = await browser.follow(await logInDirectly(t, browser, user));
+    const csrf = formOf(account, '/account/name').fields._csrf ?? '';
+    for (const action of [`${t.issuer}/account/trusted-sites/no-such-site/revoke`, ownersRevoke]) {
+      const res = await browser.post(action, { _csrf: csrf });
+      assert.equal(res.status, 404, action);
+      assert.equal(alertText(res), idpMessages.trust_not_found);
+      assert.ok(!res.text.includes(idpMessages.trust_revoked));
+      assert.match(res.text, /<h3 id="trust-heading">Trusted sites<\/h3>/, 'on the account page');
+    }
+    assert.match(
+      (await ownerBrowser.get(`${t.issuer}/account`)).text,
+      /<li>app-a at one\.example\.test/,
+      'still trusted',
+    );
+
+    const done = await ownerBrowser.follow(await submitForm(ownerBrowser, ownerAccount, '/revoke'));
+    assert.ok(done.text.includes(idpMessages.trust_revoked));
+    const again = await ownerBrowser.post(ownersRevoke, { _csrf: formOf(done, '/account/name').fields._csrf ?? '' });
+    assert.equal(again.status, 404, 'a second revoke finds nothing');
   });
 
   test('a password reset drops all trust', async () => {

@@ -84,6 +84,28 @@ describe('login rules', () => {
     assert.equal((await logInDirectly(t, t.browser(), { email, password: 'throttled-password' })).status, 303);
   });
 
+  test('a throttled login is answered on the login form itself: the sentence, the typed email kept, 429 and Retry-After', async () => {
+    nextWindow();
+    const email = uniqueEmail('throttled-form');
+    await createVerifiedAccount(t, t.browser(), { email, password: 'throttled-form-password' });
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal((await logInDirectly(t, t.browser(), { email, password: `wrong-${i}-password` })).status, 400);
+    }
+    const direct = await logInDirectly(t, t.browser(), { email, password: 'throttled-form-password' });
+    const browser = t.browser();
+    const login = await openInteractionLogin(t, browser);
+    const inside = await submitForm(browser, login, '/login', { email, password: 'throttled-form-password' });
+    for (const blocked of [direct, inside]) {
+      assert.equal(blocked.status, 429);
+      assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+      assert.match(blocked.text, /<h1>Log in to your WebPros Account<\/h1>/);
+      assert.equal(alertText(blocked), idpMessages.login_throttled_account);
+      assert.ok(blocked.text.includes(`id="email" name="email" type="email" value="${email}"`), 'the email is kept');
+      assert.doesNotMatch(blocked.text, /throttled-form-password/, 'never the password');
+    }
+    nextWindow();
+  });
+
   test('an unknown address is throttled exactly like a real one', async () => {
     nextWindow();
     const email = uniqueEmail('nobody');

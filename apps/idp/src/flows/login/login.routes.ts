@@ -1,7 +1,7 @@
 import { parseForm } from '@extauth/server-kit/forms';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import { Router } from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { IdpDeps } from '../../deps.js';
 import { formBody } from '../../http/form-body.js';
 import { interactionOf } from '../../http/interaction.js';
@@ -40,6 +40,29 @@ export function initialLoginEmail(ctx: Context): string {
   return typeof hint === 'string' ? hint : '';
 }
 
+const typedEmailOf = (ctx: Context): string => {
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  return typeof body?.email === 'string' ? body.email : '';
+};
+
+/**
+ * Guard (after the body parser): while a login counter is full, the login page again with the
+ * sentence and the typed email, HTTP 429 and Retry-After (spec: Errors and Rate limits).
+ */
+function refuseWhileThrottled(deps: IdpDeps): Middleware {
+  return async (ctx, next) => {
+    const email = typedEmailOf(ctx);
+    const decision = deps.loginThrottle.check(ctx, email);
+    if (!decision.allowed) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(decision.retryAfterSeconds));
+      showLoginPage(deps, ctx, { email, formError: decision.message });
+      return;
+    }
+    await next();
+  };
+}
+
 export function loginRoutes(deps: IdpDeps): Router {
   const router = new Router();
 
@@ -51,11 +74,10 @@ export function loginRoutes(deps: IdpDeps): Router {
     deps.csrf.issue,
     deps.csrf.require,
     optionalInteraction(deps.provider),
-    deps.loginThrottle.guard,
+    refuseWhileThrottled(deps),
     async (ctx) => {
-      const body = ctx.request.body as Record<string, unknown> | undefined;
-      const typedEmail = typeof body?.email === 'string' ? body.email : '';
-      const form = parseForm(loginFormSchema, body);
+      const typedEmail = typedEmailOf(ctx);
+      const form = parseForm(loginFormSchema, ctx.request.body);
       if (!form.ok) {
         const { email, password, ...others } = form.fieldErrors;
         ctx.status = 400;
@@ -69,6 +91,7 @@ export function loginRoutes(deps: IdpDeps): Router {
       const result = await authenticateWithPassword(deps, form.data);
       if (!result.ok && result.error === 'INVALID_CREDENTIALS') {
         deps.loginThrottle.recordFailure(ctx, form.data.email);
+        deps.logger.warn('login refused', { error: result.error, email: form.data.email });
         ctx.status = 400;
         showLoginPage(deps, ctx, { email: typedEmail, formError: idpMessages.invalid_credentials });
         return;

@@ -56,18 +56,38 @@ function showRecovery(deps: IdpDeps, ctx: Context, error?: string): void {
   });
 }
 
+type ShowPage = (deps: IdpDeps, ctx: Context, error?: string) => void;
+
+/** The lockout on the page that was submitted (spec: Errors): the sentence, 429 and Retry-After. */
+function showLocked(deps: IdpDeps, ctx: Context, show: ShowPage, retryAfterSeconds: number): void {
+  ctx.status = 429;
+  ctx.set('Retry-After', String(retryAfterSeconds));
+  show(deps, ctx, idpMessages.mfa_locked);
+}
+
+/** Guard: while this login's account is locked, the page answers every attempt with the lockout. */
+function refuseWhileLocked(deps: IdpDeps, show: ShowPage): Middleware {
+  return async (ctx, next) => {
+    const lock = mfaLockState(deps, mfaFlowOf(ctx, 'awaiting_second_factor').accountId);
+    if (lock.locked) {
+      showLocked(deps, ctx, show, lock.retryAfterSeconds);
+      return;
+    }
+    await next();
+  };
+}
+
 /** "Verify Your Identity": the one-time code, or "Use a recovery code". */
 export function mfaChallengeRoutes(deps: IdpDeps): Router {
   const router = new Router();
   const scope = optionalInteraction(deps.provider);
   const pending = deps.mfaFlow.require('awaiting_second_factor');
-  const unlocked = requireMfaUnlocked(deps, (ctx) => mfaFlowOf(ctx, 'awaiting_second_factor').accountId);
-  const post = [formBody(), deps.csrf.issue, deps.csrf.require, scope, pending, unlocked] as const;
+  const post = [formBody(), deps.csrf.issue, deps.csrf.require, scope, pending] as const;
 
   router.get(idpRoutes.mfaChallenge, deps.csrf.issue, scope, pending, (ctx) => showChallenge(deps, ctx));
   router.get(idpRoutes.mfaRecovery, deps.csrf.issue, scope, pending, (ctx) => showRecovery(deps, ctx));
 
-  router.post(idpRoutes.mfaChallenge, ...post, async (ctx) => {
+  router.post(idpRoutes.mfaChallenge, ...post, refuseWhileLocked(deps, showChallenge), async (ctx) => {
     const { accountId } = mfaFlowOf(ctx, 'awaiting_second_factor');
     const form = parseForm(oneTimeCodeFormSchema, ctx.request.body);
     if (!form.ok) {
@@ -77,17 +97,21 @@ export function mfaChallengeRoutes(deps: IdpDeps): Router {
     }
     const result = await verifyOneTimeCode(deps, { accountId, code: form.data.code });
     if (!result.ok) {
+      deps.logger.warn('MFA: one-time code refused', { error: result.error, accountId });
       const lock = mfaLockState(deps, accountId);
-      if (result.error === 'LOCKED' && lock.locked) throwMfaLocked(lock.retryAfterSeconds);
+      if (result.error === 'LOCKED' && lock.locked) {
+        showLocked(deps, ctx, showChallenge, lock.retryAfterSeconds);
+        return;
+      }
       ctx.status = 400;
       showChallenge(deps, ctx, idpMessages[result.error === 'CODE_REPLAYED' ? 'totp_replayed' : 'totp_wrong']);
       return;
     }
-    deps.mfaFlow.clear(ctx);
+    deps.mfaFlow.finish(ctx);
     await finishSignIn(deps, ctx, accountId, WITH_ONE_TIME_CODE);
   });
 
-  router.post(idpRoutes.mfaRecovery, ...post, (ctx) => {
+  router.post(idpRoutes.mfaRecovery, ...post, refuseWhileLocked(deps, showRecovery), (ctx) => {
     const { accountId } = mfaFlowOf(ctx, 'awaiting_second_factor');
     const form = parseForm(recoveryCodeFormSchema, ctx.request.body);
     if (!form.ok) {
@@ -97,13 +121,18 @@ export function mfaChallengeRoutes(deps: IdpDeps): Router {
     }
     const result = redeemRecoveryCode(deps, { accountId, code: form.data.recovery_code });
     if (!result.ok) {
+      deps.logger.warn('MFA: recovery code refused', { error: result.error, accountId });
       const lock = mfaLockState(deps, accountId);
-      if (result.error === 'LOCKED' && lock.locked) throwMfaLocked(lock.retryAfterSeconds);
+      if (result.error === 'LOCKED' && lock.locked) {
+        showLocked(deps, ctx, showRecovery, lock.retryAfterSeconds);
+        return;
+      }
       ctx.status = 400;
       showRecovery(deps, ctx, idpMessages.recovery_code_wrong);
       return;
     }
     const uid = uidOf(ctx);
+    deps.mfaFlow.finish(ctx);
     deps.mfaFlow.write(ctx, {
       step: 'recording_recovery_code',
       accountId,

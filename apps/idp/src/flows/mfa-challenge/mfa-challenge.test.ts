@@ -8,11 +8,12 @@ import {
   frozenClock,
   logInWithPassword,
   recoveryCodeOn,
+  STEP_MS,
   secretOn,
   totpAt,
 } from '../../testing/mfa.js';
 import { authorizeUrl, browse, submitForm } from '../../testing/oidc-driver.js';
-import { createVerifiedAccount, hrefOf, logInDirectly } from '../../testing/self-service.js';
+import { createVerifiedAccount, formOf, hrefOf, logInDirectly } from '../../testing/self-service.js';
 import { startTestIdp, type TestIdp } from '../../testing/test-idp.js';
 
 let t: TestIdp;
@@ -128,6 +129,27 @@ describe('MFA challenge at login', () => {
     assert.equal(ok.status, 303, 'unlocked after 15 minutes');
   });
 
+  test('the lockout is answered on the challenge page itself, with the sentence, 429 and Retry-After', async () => {
+    const user = await createMfaUser(t, 'lockedpage');
+    const browser = t.browser();
+    const page = await logInWithPassword(t, browser, user);
+    const right = await totpAt(t, user.secret);
+    for (let i = 0; i < 5; i += 1) await submitForm(browser, page, '/mfa/challenge', { code: wrongCode(right) });
+    const refused = await submitForm(browser, page, '/mfa/challenge', { code: right });
+    const recovery = await submitForm(browser, await recoveryPage(browser, page), '/mfa/recovery', {
+      recovery_code: user.recoveryCode,
+    });
+    for (const res of [refused, recovery]) {
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get('retry-after'), String(15 * 60));
+      assert.match(res.text, /<h1>Verify Your Identity<\/h1>/);
+      assert.ok(res.text.includes(idpMessages.mfa_locked));
+      assert.ok(formOf(res, '/mfa/'), 'the form is there to try again later');
+    }
+    assert.match(refused.text, /<label for="code">One-time code<\/label>/);
+    assert.match(recovery.text, /<label for="recovery_code">Recovery code<\/label>/);
+  });
+
   test('a recovery code (typed lowercase, with spaces) logs in with amr pwd+mfa, dies, and a new one is shown at once', async () => {
     const user = await createMfaUser(t, 'recovery');
     const browser = t.browser();
@@ -197,5 +219,100 @@ describe('MFA challenge at login', () => {
     const claims = await consentAndGetIdToken(t, browser, consent);
     assert.deepEqual(claims.amr, ['pwd', 'otp']);
     assert.equal(claims.acr, '2');
+  });
+});
+
+describe('MFA step cookies are single-use', () => {
+  const host = () => new URL(t.issuer).hostname;
+  const saved = (browser: HttpClient, ...names: string[]) =>
+    names.map((name) => `${name}=${browser.cookies.get(host(), name) ?? ''}`).join('; ');
+  const refusedAsExpired = (res: HttpResponse) => {
+    assert.equal(res.status, 400, res.text);
+    assert.ok(res.text.includes(idpMessages.mfa_flow_expired), res.text);
+    assert.equal(res.headers.getSetCookie().filter((c) => c.startsWith('idp_account_session=')).length, 0);
+  };
+
+  test('replaying the recovery-login "Almost There!" POST from a fresh browser is refused, and older steps are dead', async () => {
+    const user = await createMfaUser(t, 'flowreplay');
+    const browser = t.browser();
+    const challenge = await browser.follow(await logInDirectly(t, browser, user));
+    const awaiting = saved(browser, 'idp_mfa_flow', 'idp_csrf');
+    const recovery = await recoveryPage(browser, challenge);
+    const almost = await browser.follow(
+      await submitForm(browser, recovery, '/mfa/recovery', { recovery_code: user.recoveryCode }),
+    );
+    recoveryCodeOn(almost);
+    const recording = saved(browser, 'idp_mfa_flow', 'idp_csrf');
+    const form = formOf(almost, '/mfa/recovery-code');
+    const done = await browser.post(form.action, { ...form.fields, recorded: 'on' });
+    assert.equal(done.location, `${t.issuer}/account`);
+    const account = await browser.follow(done);
+    assert.equal(account.status, 200);
+
+    const replay = () => t.browser().post(form.action, { ...form.fields, recorded: 'on' }, { cookie: recording });
+    refusedAsExpired(await replay());
+    refusedAsExpired(await t.browser().get(`${t.issuer}/mfa/challenge`, { cookie: awaiting }));
+
+    assert.equal((await submitForm(browser, account, '/account/logout')).status, 303);
+    refusedAsExpired(await replay());
+    refusedAsExpired(await t.browser().get(`${t.issuer}/mfa/challenge`, { cookie: awaiting }));
+  });
+
+  test('two concurrent "Almost There!" submits of one step: exactly one signs in', async () => {
+    const user = await createMfaUser(t, 'flowrace');
+    const browser = t.browser();
+    const recovery = await recoveryPage(browser, await browser.follow(await logInDirectly(t, browser, user)));
+    const almost = await browser.follow(
+      await submitForm(browser, recovery, '/mfa/recovery', { recovery_code: user.recoveryCode }),
+    );
+    const cookie = saved(browser, 'idp_mfa_flow', 'idp_csrf');
+    const form = formOf(almost, '/mfa/recovery-code');
+    const results = await Promise.all(
+      [t.browser(), t.browser()].map((b) => b.post(form.action, { ...form.fields, recorded: 'on' }, { cookie })),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [303, 400]);
+  });
+
+  test('a pending second-factor step dies with logout of that browser and with a password change', async () => {
+    const user = await createMfaUser(t, 'flowversion');
+    const browser = t.browser();
+    const challenge = await browser.follow(await logInDirectly(t, browser, user));
+    const pending = saved(browser, 'idp_mfa_flow', 'idp_csrf');
+    assert.equal((await t.browser().get(`${t.issuer}/mfa/challenge`, { cookie: pending })).status, 200);
+
+    // Another browser signs in fully and changes the password: the pending step is bound to the old one.
+    const other = t.browser();
+    const otherChallenge = await other.follow(await logInDirectly(t, other, user));
+    const signedIn = await other.follow(
+      await submitForm(other, otherChallenge, '/mfa/challenge', { code: await totpAt(t, user.secret) }),
+    );
+    const changed = await submitForm(other, signedIn, '/account/password', {
+      current_password: user.password,
+      new_password: 'flowversion-password-2',
+    });
+    assert.equal(changed.status, 303, changed.text);
+    refusedAsExpired(await t.browser().get(`${t.issuer}/mfa/challenge`, { cookie: pending }));
+    t.clock.advance(2 * STEP_MS);
+    const code = await totpAt(t, user.secret);
+    refusedAsExpired(
+      await t
+        .browser()
+        .post(
+          formOf(challenge, '/mfa/challenge').action,
+          { ...formOf(challenge, '/mfa/challenge').fields, code },
+          { cookie: pending },
+        ),
+    );
+
+    // Logging out in the browser that has a pending step ends the step too.
+    const again = t.browser();
+    await again.follow(await logInDirectly(t, again, { email: user.email, password: 'flowversion-password-2' }));
+    const kept = saved(again, 'idp_mfa_flow', 'idp_csrf');
+    const loginPage = await again.get(`${t.issuer}/account/login`);
+    const logoutForm = await again.post(`${t.issuer}/account/logout`, {
+      _csrf: formOf(loginPage, '/account/login').fields._csrf ?? '',
+    });
+    assert.equal(logoutForm.status, 303);
+    refusedAsExpired(await t.browser().get(`${t.issuer}/mfa/challenge`, { cookie: kept }));
   });
 });

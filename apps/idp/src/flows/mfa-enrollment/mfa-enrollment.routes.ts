@@ -91,6 +91,7 @@ export function mfaEnrollmentRoutes(deps: IdpDeps): Router {
       return;
     }
     const uid = uidOf(ctx);
+    deps.mfaFlow.finish(ctx);
     deps.mfaFlow.write(ctx, {
       step: 'recording_recovery_code',
       accountId: flow.accountId,
@@ -117,7 +118,7 @@ export function mfaEnrollmentRoutes(deps: IdpDeps): Router {
       showAlmostThere(deps, ctx, idpMessages.recovery_code_ack_required);
       return;
     }
-    deps.mfaFlow.clear(ctx);
+    deps.mfaFlow.finish(ctx);
     switch (flow.completes) {
       case 'activate_mfa':
         if (!activateMfa(deps, flow.accountId)) throw new AppError('mfa_flow_expired', idpMessages.mfa_flow_expired);

@@ -189,4 +189,26 @@ describe('signup page', () => {
     assert.equal(alertText(wrong), idpMessages.code_wrong);
     assert.equal((await logInDirectly(t, t.browser(), { email, password: 'someone-elses-password' })).status, 400);
   });
+
+  test('an internationalised domain in Unicode and in punycode is one mailbox, whichever signs up first', async () => {
+    for (const [first, second] of [
+      ['bücher.example', 'xn--bcher-kva.example'],
+      ['xn--bcher-kva.example', 'bücher.example'],
+    ] as const) {
+      const email = uniqueEmail('idn-twice', first);
+      const other = email.replace(first, second);
+      const browser = t.browser();
+      const codePage = await signUp(t, browser, { email, password: 'first-idn-password' });
+      const ascii = email.replace('bücher.example', 'xn--bcher-kva.example');
+      await enterCode(browser, codePage, codeIn(t.lastMailTo(ascii)));
+      const res = await signUp(t, t.browser(), { email: other, password: 'second-idn-password' });
+      assert.equal(res.status, 200);
+      assert.equal(t.outbox.at(-1)?.subject, 'You already have a WebPros Account', `${first} then ${second}`);
+      assert.equal((await logInDirectly(t, t.browser(), { email: other, password: 'first-idn-password' })).status, 303);
+      assert.equal(
+        (await logInDirectly(t, t.browser(), { email: other, password: 'second-idn-password' })).status,
+        400,
+      );
+    }
+  });
 });

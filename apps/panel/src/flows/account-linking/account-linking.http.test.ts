@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseForms } from '@extauth/server-kit/http-client';
 import {
+  answerToWebProsCallback,
   logInViaWebPros,
   msgCodeOf,
   noticeTextOf,
@@ -33,6 +34,20 @@ describe('linking a WebPros identity to root (NEED_LINK → ADD_LINK → LOGGED_
     assert.equal(bannerOf(page.text), BANNER);
     assert.equal(msgCodeOf(page), 'link_account');
     assert.ok(page.text.indexOf('link-account-banner') < page.text.indexOf('<form id="login_form"'));
+  });
+
+  test('the callback redirects to a clean URL, so reloading the linking page shows the banner again and no error', async () => {
+    env.browser.cookies.clear();
+    const callback = await answerToWebProsCallback(env);
+    assert.equal(callback.status, 303);
+    assert.equal(callback.location, `${env.url}/`);
+    for (const attempt of ['first view', 'reload']) {
+      const page = await env.browser.get(callback.location ?? '');
+      assert.equal(page.status, 200, attempt);
+      assert.equal(bannerOf(page.text), BANNER, attempt);
+      assert.equal(msgCodeOf(page), 'link_account', attempt);
+      assert.equal(noticeTextOf(page), undefined, attempt);
+    }
   });
 
   test('a wrong password keeps the link waiting: "The login is invalid." and the banner again', async () => {

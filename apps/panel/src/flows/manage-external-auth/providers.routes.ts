@@ -1,10 +1,10 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
 import { describeExternalAuthProblem, MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes } from '../../http/routes.js';
 import { authenticatedSession } from '../../http/session-cookie.js';
 import {
@@ -20,7 +20,7 @@ import type { AdminFrameModel } from './admin-frame.views.js';
 import { renderAdminPage } from './admin-frame.views.js';
 import { renderConfigureForm, renderProvidersList } from './providers.views.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
+const formBody = parseFormBody({ limit: '512kb' });
 const toggleSchema = z.object({
   provider_id: z.string().max(64),
   service_name: z.string().max(64),

@@ -1,13 +1,13 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm, singleQueryValue } from '@extauth/server-kit/forms';
 import { describeExternalAuthProblem, MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { mayUseWhm } from '../../accounts/accounts.js';
 import { unlinkIdentity } from '../../accounts/authn-links.js';
 import { ROOT_USERNAME } from '../../bootstrap/root-password.js';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes } from '../../http/routes.js';
 import { authenticatedSession } from '../../http/session-cookie.js';
 import type { PanelUser } from '../../store/users.store.js';
@@ -15,7 +15,7 @@ import { adminFrame, requireRoot, sendHtml } from './admin-access.js';
 import { renderAdminPage } from './admin-frame.views.js';
 import { renderConfirmUnlink, renderUnlinkResult, renderUserLinks, renderUsersList } from './users.views.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 const unlinkSchema = z.object({ provider_id: z.string().max(64), subject_unique_identifier: z.string().max(255) });
 
 /** The services where an account's external logins apply: WHM for root and resellers, cPanel and Webmail for accounts. */

@@ -31,6 +31,16 @@ function knownProvider(ctx: PanelContext, deps: PanelDeps): ProviderState {
   return provider;
 }
 
+/**
+ * POST/redirect/GET for a callback that leaves the browser waiting (SELECT_USER, NEED_LINK): the
+ * login page renders that state from the session at a clean URL, so a reload shows it again instead
+ * of replaying the spent code and state (which would answer "Your session has expired.").
+ */
+function showWaitingLoginPage(ctx: PanelContext): void {
+  ctx.status = 303;
+  ctx.redirect(paths.loginPage());
+}
+
 export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps): void {
   router.get(routes.oidcStart, async (ctx) => {
     if (!onCanonicalHost(ctx, deps)) return;
@@ -82,14 +92,14 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
           session.data = { ...session.data, pendingSelection: outcome.pendingSelection, pendingLink: undefined };
           deps.sessions.saveSession(session);
         }
-        return respondWithLoginPage(ctx, deps, { status: 200 });
+        return showWaitingLoginPage(ctx);
       }
       case 'need_link': {
         if (session) {
           session.data = { ...session.data, pendingLink: outcome.pendingLink, pendingSelection: undefined };
           deps.sessions.saveSession(session);
         }
-        return respondWithLoginPage(ctx, deps, { status: 200 });
+        return showWaitingLoginPage(ctx);
       }
     }
   });

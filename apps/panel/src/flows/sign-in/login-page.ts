@@ -10,6 +10,7 @@ import {
   type PanelLoginMessageCode,
   type PanelNoticeCode,
   PERSISTS_TEXT,
+  tooManyLoginFailuresText,
 } from '@extauth/shared/panel-notices';
 import type { PanelContext, PanelDeps } from '../../deps.js';
 import { paths } from '../../http/routes.js';
@@ -21,6 +22,7 @@ import { type LoginButtonModel, type LoginNoticeModel, renderLoginPage } from '.
 export type LoginPageNotice =
   | { type: 'msg_code'; code: PanelNoticeCode; providerId: string; username?: string; error?: string }
   | { type: 'login_message'; code: PanelLoginMessageCode }
+  | { type: 'too_many_failures'; retryAfterSeconds: number }
   | { type: 'logged_out' };
 
 const SERVICE = 'whostmgrd' satisfies keyof typeof WHM_SERVICES;
@@ -32,6 +34,15 @@ function noticeModel(deps: PanelDeps, notice: LoginPageNotice): LoginNoticeModel
       msgCode: undefined,
       kind: 'success',
       text: LOGGED_OUT_TEXT,
+      logInAgain: undefined,
+      persistsText: undefined,
+    };
+  }
+  if (notice.type === 'too_many_failures') {
+    return {
+      msgCode: 'too_many_failures',
+      kind: 'error',
+      text: tooManyLoginFailuresText(notice.retryAfterSeconds),
       logInAgain: undefined,
       persistsText: undefined,
     };

@@ -146,13 +146,43 @@ describe('WHM login page and password login', () => {
     const login = await submitLoginForm(env.browser, page, 'root', TEST_ROOT_PASSWORD);
     const token = /cpsess(\d{10})/.exec(login.location ?? '')?.[1] ?? '';
     const other = token === '0000000000' ? '1111111111' : '0000000000';
-    for (const path of [`/cpsess${other}/`, '/cpsessABC/', '/cpsess/']) {
+    for (const path of [`/cpsess${other}/`, '/cpsessABC/', '/cpsess123/']) {
       const res = await env.browser.get(`${env.url}${path}`);
       assert.equal(res.status, 401, path);
       assert.equal(msgCodeOf(res), 'token_incorrect', path);
     }
     assert.equal((await env.browser.get(`${env.url}/cpsess${token}/`)).status, 200);
     assert.equal((await env.browser.get(`${env.url}/cpsess${token}/no-such-page`)).status, 404);
+  });
+
+  test('a URL without its security token gives token_missing, on pages and in the API', async () => {
+    env.browser.cookies.clear();
+    const login = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(login.status, 303);
+    for (const path of [
+      '/cpsess/',
+      '/cpsess',
+      '/cpsess/scripts2/manage_external_auth/providers',
+      '/scripts2/manage_external_auth/providers',
+      '/scripts7/twofactorauth/myaccount',
+    ]) {
+      const res = await env.browser.get(`${env.url}${path}`);
+      assert.equal(res.status, 401, path);
+      assert.equal(msgCodeOf(res), 'token_missing', path);
+      assert.equal(noticeTextOf(res), 'The security token is missing from your request.', path);
+    }
+    const api = await env.browser.get(
+      `${env.url}/cpsess/json-api/get_available_authentication_providers?api.version=1`,
+    );
+    assert.equal(api.status, 401);
+    assert.deepEqual(api.json(), {
+      metadata: {
+        command: 'get_available_authentication_providers',
+        reason: 'The security token is missing from your request.',
+        result: 0,
+        version: 1,
+      },
+    });
   });
 
   test('a tampered session cookie gives invalid_session', async () => {

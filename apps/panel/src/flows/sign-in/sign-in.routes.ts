@@ -1,19 +1,20 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
 import { clearSessionCookie, currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import type { ExternalAuth } from '../../sessions/session-data.js';
 import { completeAccountLink } from '../account-linking/account-linking.js';
 import { externalLoginStateOf } from '../oidc/external-login-state.js';
 import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
-import { respondWithLoginPage } from './login-page.js';
-import { verifyLocalPassword } from './sign-in.js';
+import { answerAjaxLogin, isAjaxLogin, requireLoginCsrf } from './login-only.js';
+import { type LoginPageNotice, respondWithLoginPage } from './login-page.js';
+import { verifyPasswordWithinLimits } from './password-attempts.js';
 import { loginFormSchema } from './sign-in.schema.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 
 /** Logout (§3 "GET /logout/"): ends the session and shows the login page with a success notice. */
 function logOut(deps: PanelDeps) {
@@ -44,26 +45,30 @@ export function registerSignInRoutes(
   // A bookmarked or reloaded form target: send the browser to the form instead of a 405.
   router.get(routes.loginSubmit, (ctx) => ctx.redirect(paths.loginPage()));
 
-  router.post(routes.loginSubmit, formBody, csrf.require, async (ctx) => {
+  router.post(routes.loginSubmit, formBody, requireLoginCsrf(deps, csrf), async (ctx) => {
+    const ajax = isAjaxLogin(ctx);
+    const refuse = (status: number, notice: LoginPageNotice, message: string, username?: string) =>
+      ajax
+        ? answerAjaxLogin(ctx, status, { status: 0, message })
+        : respondWithLoginPage(ctx, deps, { status, notice, ...(username !== undefined ? { username } : {}) });
     const form = parseForm(loginFormSchema, ctx.request.body);
-    if (!form.ok) {
-      return respondWithLoginPage(ctx, deps, { status: 400, notice: { type: 'login_message', code: 'invalid_login' } });
-    }
+    if (!form.ok) return refuse(400, { type: 'login_message', code: 'invalid_login' }, 'invalid_login');
     const { user, pass } = form.data;
-    if (!user) {
-      return respondWithLoginPage(ctx, deps, {
-        status: 400,
-        notice: { type: 'login_message', code: 'missing_username' },
-      });
+    if (!user) return refuse(400, { type: 'login_message', code: 'missing_username' }, 'missing_username');
+    const checked = await verifyPasswordWithinLimits(deps, {
+      username: user,
+      password: pass,
+      clientIp: ctx.ip,
+      via: 'login_form',
+    });
+    if (!checked.ok && checked.error === 'too_many_failures') {
+      ctx.set('Retry-After', String(checked.retryAfterSeconds));
+      const notice = { type: 'too_many_failures', retryAfterSeconds: checked.retryAfterSeconds } as const;
+      return refuse(429, notice, 'too_many_failures', user);
     }
-    const checked = await verifyLocalPassword(deps, user, pass);
     if (!checked.ok) {
       // In NEED_LINK the session keeps the link data, so the banner shows again (spec §11).
-      return respondWithLoginPage(ctx, deps, {
-        status: 401,
-        notice: { type: 'login_message', code: 'invalid_login' },
-        username: user,
-      });
+      return refuse(401, { type: 'login_message', code: 'invalid_login' }, 'invalid_login', user);
     }
     const session = currentSession(ctx);
     const pending = externalLoginStateOf(session) === 'need_link' ? session?.data.pendingLink : undefined;
@@ -76,13 +81,10 @@ export function registerSignInRoutes(
         deps.sessions.saveSession(session);
         if (linked.error === 'openid_access_token_expired') {
           const notice = { type: 'msg_code', code: linked.error, providerId: pending.providerId } as const;
-          return respondWithLoginPage(ctx, deps, { status: 401, notice, username: user });
+          return refuse(401, notice, linked.error, user);
         }
-        return respondWithLoginPage(ctx, deps, {
-          status: linked.error === 'invalid_login' ? 403 : 502,
-          notice: { type: 'login_message', code: linked.error },
-          username: user,
-        });
+        const status = linked.error === 'invalid_login' ? 403 : 502;
+        return refuse(status, { type: 'login_message', code: linked.error }, linked.error, user);
       }
       externalAuth = linked.externalAuth;
     }
@@ -94,13 +96,21 @@ export function registerSignInRoutes(
       twoFactor: fresh.username === null ? 'required' : 'not required',
     });
     setSessionCookie(ctx, fresh);
-    ctx.status = 303;
-    if (pending && deps.config.relinkRoundTrip) {
-      // Spec §13.4, the KB's step 6: the round trip runs again, now finding the new link.
-      ctx.redirect(paths.oidcStartWithGoto(pending.providerId, gotoUri));
-      return;
+    // Spec §13.4, the KB's step 6: after linking, the round trip may run again, now finding the new link.
+    const next =
+      pending && deps.config.relinkRoundTrip
+        ? paths.oidcStartWithGoto(pending.providerId, gotoUri)
+        : paths.securedGoto(fresh.securityToken, gotoUri);
+    if (ajax) {
+      return answerAjaxLogin(ctx, 200, {
+        status: 1,
+        security_token: paths.securityTokenPrefix(fresh.securityToken),
+        redirect: next,
+        notices: [],
+      });
     }
-    ctx.redirect(paths.securedGoto(fresh.securityToken, gotoUri));
+    ctx.status = 303;
+    ctx.redirect(next);
   });
 
   /**

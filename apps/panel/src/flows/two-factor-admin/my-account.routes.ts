@@ -1,7 +1,6 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
 import { describeTwoFactorProblem, TWO_FACTOR_ADMIN as T } from '@extauth/shared/two-factor-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -14,6 +13,7 @@ import {
 } from '../../accounts/two-factor.js';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
 import { buildTfaOtpauthUri } from '../../domain/totp.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes } from '../../http/routes.js';
 import { authenticatedSession } from '../../http/session-cookie.js';
 import type { Session } from '../../sessions/session-manager.js';
@@ -22,7 +22,7 @@ import { renderMyAccount, renderSetUp } from './my-account.views.js';
 import { renderTfaAdminPage, type TfaFrameModel } from './tfa-admin.views.js';
 import { tfaFrame } from './tfa-frame.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 type Notice = TfaFrameModel['notices'][number];
 
 function sessionOf(ctx: PanelContext): Session & { username: string } {

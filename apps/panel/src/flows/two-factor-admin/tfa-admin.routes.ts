@@ -1,11 +1,11 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
 import { describeTwoFactorProblem, TWO_FACTOR_ADMIN as T } from '@extauth/shared/two-factor-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { listTfaUsers, removeTfaConfigs, saveTfaIssuer } from '../../accounts/two-factor.js';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes } from '../../http/routes.js';
 import { authenticatedSession } from '../../http/session-cookie.js';
 import { SYSTEM_WIDE_ISSUER_SCOPE } from '../../store/two-factor.store.js';
@@ -13,7 +13,7 @@ import { requireRoot, sendHtml } from '../manage-external-auth/admin-access.js';
 import { renderTfaAdminPage, renderTfaSettings, renderTfaUsers, type TfaFrameModel } from './tfa-admin.views.js';
 import { tfaFrame } from './tfa-frame.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 type Notice = TfaFrameModel['notices'][number];
 
 function renderUsersTab(ctx: PanelContext, deps: PanelDeps, status: number, notices: readonly Notice[] = []): void {

@@ -2,10 +2,10 @@ import { constantTimeEqual } from '@extauth/server-kit/crypto';
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
 import { TWO_FACTOR_LOGIN as T } from '@extauth/shared/two-factor-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
 import { clearSessionCookie, currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import type { PendingTwoFactor } from '../../sessions/session-data.js';
@@ -16,7 +16,7 @@ import { startLoggedInSession } from '../sign-in/sign-in.js';
 import { tfaLockRemainingSeconds, verifyTfaLoginCode } from './tfa-login.js';
 import { renderTfaPrompt } from './tfa-prompt.views.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 const tfaFormSchema = z.object({ tfatoken: z.string().max(64).default('') });
 
 type PromptSession = Session & { data: { pendingTwoFactor: PendingTwoFactor } };

@@ -1,16 +1,16 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { PanelDeps, PanelState } from '../../deps.js';
+import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
 import { currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import { respondWithLoginPage, statusForNotice } from '../sign-in/login-page.js';
 import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { chooseLinkedAccount, type SelectionChoice } from './user-selection.js';
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+const formBody = parseFormBody({ limit: '16kb' });
 
 const selectionFormSchema = z.object({
   openid_user_selection: z.string().max(255).optional(),

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { createAdjustableClock } from '@extauth/server-kit/clock';
+import {
+  msgCodeOf,
+  noticeTextOf,
+  startTestEnv,
+  submitLoginForm,
+  TEST_ROOT_PASSWORD,
+  type TestEnv,
+} from '../../test-support/harness.js';
+
+const clock = createAdjustableClock();
+const WINDOW_SECONDS = 600;
+
+function basic(user: string, pass: string): string {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+}
+
+describe('attempt limit on WHM passwords (login form and API Basic auth)', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv({
+      clock,
+      env: {
+        PANEL_LOGIN_MAX_FAILURES_PER_USER: '3',
+        PANEL_LOGIN_MAX_FAILURES_PER_IP: '5',
+        PANEL_LOGIN_FAILURE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      },
+    });
+  });
+  after(() => env.close());
+  // Each test starts with an empty window.
+  beforeEach(() => clock.advance((WINDOW_SECONDS + 1) * 1000));
+
+  async function wrongLogin(user: string) {
+    env.browser.cookies.clear();
+    return submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), user, 'wrong-password');
+  }
+
+  test('refuses a user’s login with 429 and Retry-After after too many wrong passwords, even the right one', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await wrongLogin('root')).status, 401);
+    env.browser.cookies.clear();
+    const page = await env.browser.get(`${env.url}/`);
+    const refused = await submitLoginForm(env.browser, page, 'root', TEST_ROOT_PASSWORD);
+    assert.equal(refused.status, 429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(retryAfter > 0 && retryAfter <= WINDOW_SECONDS, `Retry-After ${retryAfter}`);
+    assert.equal(msgCodeOf(refused), 'too_many_failures');
+    assert.match(noticeTextOf(refused) ?? '', /^Too many failed login attempts\. Wait \d+ minutes?, then try again\.$/);
+    assert.equal(env.browser.cookies.get('localhost', 'whostmgrsession'), undefined);
+
+    clock.advance(retryAfter * 1000);
+    const again = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(again.status, 303, 'the window has passed');
+  });
+
+  test('API Basic auth shares the count with the login form and answers 429 with the envelope', async () => {
+    for (let i = 0; i < 2; i++) assert.equal((await wrongLogin('root')).status, 401);
+    const url = `${env.url}/json-api/get_available_authentication_providers?api.version=1`;
+    const denied = await env.browser.get(url, { authorization: basic('root', 'wrong-password') });
+    assert.equal(denied.status, 403);
+    const limited = await env.browser.get(url, { authorization: basic('root', TEST_ROOT_PASSWORD) });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    const body = JSON.parse(limited.text) as { metadata: { result: number; reason: string } };
+    assert.equal(body.metadata.result, 0);
+    assert.match(body.metadata.reason, /^Too many failed login attempts\./);
+    // The form is locked too: one mechanism.
+    env.browser.cookies.clear();
+    const page = await env.browser.get(`${env.url}/`);
+    assert.equal((await submitLoginForm(env.browser, page, 'root', TEST_ROOT_PASSWORD)).status, 429);
+  });
+
+  test('counts failures per client address across user names, and a success does not reset that count', async () => {
+    await wrongLogin('nobody1');
+    await wrongLogin('nobody2');
+    env.browser.cookies.clear();
+    const ok = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(ok.status, 303);
+    await wrongLogin('nobody3');
+    await wrongLogin('nobody4');
+    assert.equal((await wrongLogin('nobody5')).status, 401, 'the fifth failure from this address');
+    assert.equal((await wrongLogin('nobody6')).status, 429, 'a user name never tried before');
+    env.browser.cookies.clear();
+    const root = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(root.status, 429);
+  });
+
+  test('logs one warning per failure, without the password', async () => {
+    const before = env.logger.lines.length;
+    await wrongLogin('root');
+    await env.browser.get(`${env.url}/json-api/get_available_authentication_providers?api.version=1`, {
+      authorization: basic('root', 'wrong-password'),
+    });
+    const lines = env.logger.lines.slice(before).filter((l) => l.level === 'warn');
+    assert.equal(lines.length, 2);
+    for (const line of lines) {
+      assert.equal(line.message, 'login failed: wrong password');
+      assert.equal(line.fields?.username, 'root');
+      assert.doesNotMatch(JSON.stringify(line), /wrong-password/);
+    }
+    assert.deepEqual(
+      lines.map((l) => l.fields?.via),
+      ['login_form', 'json_api'],
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import type { Db } from '@extauth/server-kit/sqlite';
+
+/** What a failed password attempt is counted against: the user name tried, or the client address. */
+export type LoginFailureScope = 'user' | 'ip';
+
+/** Failed WHM password attempts, one row per failure, for the sliding-window login limit. */
+export interface LoginFailureStore {
+  /** Records one failure at `atMs` and forgets failures older than `forgetBeforeMs` (of every key). */
+  recordFailure(scope: LoginFailureScope, key: string, atMs: number, forgetBeforeMs: number): void;
+  countFailuresSince(scope: LoginFailureScope, key: string, sinceMs: number): number;
+  /** The time of the `index`-th (0-based, oldest first) failure since `sinceMs`, if there are that many. */
+  nthFailureSince(scope: LoginFailureScope, key: string, sinceMs: number, index: number): number | undefined;
+  clearFailures(scope: LoginFailureScope, key: string): void;
+}
+
+export function createLoginFailureStore(db: Db): LoginFailureStore {
+  const insert = db.prepare<[LoginFailureScope, string, number]>(
+    'INSERT INTO login_failures (scope, key, failed_at) VALUES (?, ?, ?)',
+  );
+  const forget = db.prepare<[number]>('DELETE FROM login_failures WHERE failed_at < ?');
+  const count = db.prepare<[LoginFailureScope, string, number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM login_failures WHERE scope = ? AND key = ? AND failed_at >= ?',
+  );
+  const nth = db.prepare<[LoginFailureScope, string, number, number], { failed_at: number }>(
+    `SELECT failed_at FROM login_failures WHERE scope = ? AND key = ? AND failed_at >= ?
+     ORDER BY failed_at ASC LIMIT 1 OFFSET ?`,
+  );
+  const clear = db.prepare<[LoginFailureScope, string]>('DELETE FROM login_failures WHERE scope = ? AND key = ?');
+  return {
+    recordFailure: (scope, key, atMs, forgetBeforeMs) => {
+      forget.run(forgetBeforeMs);
+      insert.run(scope, key, atMs);
+    },
+    countFailuresSince: (scope, key, sinceMs) => count.get(scope, key, sinceMs)?.n ?? 0,
+    nthFailureSince: (scope, key, sinceMs, index) => nth.get(scope, key, sinceMs, index)?.failed_at,
+    clearFailures: (scope, key) => {
+      clear.run(scope, key);
+    },
+  };
+}
