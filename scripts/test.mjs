@@ -38,6 +38,8 @@ const dists = [
   'apps/sandbox',
   'packages/testkit',
   'examples/rp-app',
+  'tests/interop',
+  'bench',
   'e2e',
 ].map((p) => path.join(root, p, 'dist'));
 const all = dists.flatMap(findTests).filter((f) => !filter || path.relative(root, f).includes(filter));
