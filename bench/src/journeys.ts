@@ -126,7 +126,7 @@ export async function benchJourneys(options: {
       },
       {
         section: '3',
-        figure: 'password hash, fast (SANDBOX_PASSWORD_HASH=fast, N=2^10)',
+        figure: 'password hash, fast (SANDBOX_PASSWORD_HASH=fast, N=2^8)',
         unit: 'ms',
         summary: summarize(fastHash),
       },

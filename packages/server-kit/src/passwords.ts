@@ -11,7 +11,7 @@ export interface ScryptParams {
 /** OWASP's scrypt floor (N=2^17 needs 128 MiB); we take 2^15 (32 MiB, ~50 ms on one core). */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 /** For test runs and benchmarks that log in thousands of times; documented as insecure. */
-export const FAST_TEST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+export const FAST_TEST_SCRYPT: ScryptParams = { N: 2 ** 8, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;
 
