@@ -61,7 +61,11 @@ describe('accounts store', () => {
     assert.equal(`${demo.givenName} ${demo.familyName}`, 'Demo User');
     assert.match(demo.id, /^[A-Za-z0-9_-]{22}$/);
     const { N, r, p } = FAST_TEST_SCRYPT;
-    assert.match(demo.passwordHash, new RegExp(`^scrypt\\$${N}\\$${r}\\$${p}\\$`), 'the parameters are stored with the hash');
+    assert.match(
+      demo.passwordHash,
+      new RegExp(`^scrypt\\$${N}\\$${r}\\$${p}\\$`),
+      'the parameters are stored with the hash',
+    );
     assert.equal(await verifyPassword('sandbox-demo-password', demo.passwordHash), true, 'the first password stays');
   });
 
