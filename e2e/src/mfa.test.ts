@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MAILDEV, pasteCode, readCodeFromMailDev } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { codeSource } from './support/totp.js';
 
 const PANEL = 'https://localhost:2087';
 const IDP = 'https://localhost:8443';
@@ -25,46 +25,6 @@ after(async () => {
   await browser?.close();
   await sandbox?.stop();
 });
-
-/** RFC 4648 base32 (no padding) to bytes. */
-function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text.replace(/\s+/g, '').toUpperCase()) {
-    const index = alphabet.indexOf(ch);
-    assert.ok(index >= 0, `not base32: ${ch}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** Our own RFC 6238 (HOTP of RFC 4226 §5.3 over T = floor(unix / 30)), SHA-1, 6 digits. */
-function totp(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
-}
-
-const currentStep = () => Math.floor(Date.now() / 1000 / 30);
-/** Each step is accepted once per account: the next code is from a later step than the last one used. */
-let lastStepUsed = 0;
-function nextCode(secret: string): string {
-  // The server accepts one step ahead, so a later step is always available without waiting.
-  const step = Math.max(currentStep(), lastStepUsed + 1);
-  assert.ok(step <= currentStep() + 1, 'codes are used at most one per step');
-  lastStepUsed = step;
-  return totp(secret, step);
-}
 
 interface MailDevEmail {
   subject: string;
@@ -154,7 +114,8 @@ test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identi
   assert.ok(await page.getByRole('img', { name: 'QR code' }).isVisible());
   const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
   assert.match(secret, /^[A-Z2-7]{32}$/, 'the secret for manual entry: 160 bits, base32, no padding');
-  await page.getByLabel('One-time code', { exact: true }).fill(nextCode(secret));
+  const codes = codeSource(secret);
+  await page.getByLabel('One-time code', { exact: true }).fill(await codes.next());
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   const firstRecoveryCode = await recordRecoveryCode(page);
   await page.getByText('Multi-factor authentication is on.').waitFor();
@@ -164,7 +125,7 @@ test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identi
   const first = await newContext(browser);
   const whm = await first.newPage();
   await passwordStep(whm, email, password);
-  await whm.getByLabel('One-time code', { exact: true }).fill(nextCode(secret));
+  await whm.getByLabel('One-time code', { exact: true }).fill(await codes.next());
   await whm.getByRole('button', { name: 'Continue', exact: true }).click();
   await whm.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
   await whm.getByRole('button', { name: 'Continue', exact: true }).click();
