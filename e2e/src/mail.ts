@@ -53,3 +53,25 @@ export async function pasteCode(page: Page, code: string): Promise<void> {
     );
   }, code);
 }
+
+/**
+ * The "Enable multi-factor authentication" link of the newest enrollment email to `address`, whose
+ * subject names the account (polling MailDev: the one wait in these journeys).
+ */
+export async function readEnrollmentLink(address: string, since: Date): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const emails = (await (await fetch(`${MAILDEV}/api/email`)).json()) as MailDevEmail[];
+    const mail = emails
+      .filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()))
+      .filter((m) => m.subject.startsWith('Enable multi-factor authentication') && new Date(m.time) >= since)
+      .at(-1);
+    const link = /Enable multi-factor authentication: (\S+)/.exec(mail?.text ?? '')?.[1];
+    if (link) {
+      assert.ok(mail?.subject.includes(address), 'the subject names the account');
+      return link;
+    }
+    if (Date.now() > deadline) throw new Error(`no enrollment email for ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { MAILDEV, pasteCode, readCodeFromMailDev } from './mail.js';
+import { pasteCode, readCodeFromMailDev, readEnrollmentLink } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 import { codeSource } from './support/totp.js';
@@ -25,32 +25,6 @@ after(async () => {
   await browser?.close();
   await sandbox?.stop();
 });
-
-interface MailDevEmail {
-  subject: string;
-  text?: string;
-  time: string;
-  to: { address: string }[];
-}
-
-/** The link of the newest enrollment email to `address` (polling MailDev: the one wait here). */
-async function readEnrollmentLink(address: string, since: Date): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const emails = (await (await fetch(`${MAILDEV}/api/email`)).json()) as MailDevEmail[];
-    const mail = emails
-      .filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()))
-      .filter((m) => m.subject.startsWith('Enable multi-factor authentication') && new Date(m.time) >= since)
-      .at(-1);
-    const link = /Enable multi-factor authentication: (\S+)/.exec(mail?.text ?? '')?.[1];
-    if (link) {
-      assert.ok(mail?.subject.includes(address), 'the subject names the account');
-      return link;
-    }
-    if (Date.now() > deadline) throw new Error(`no enrollment email for ${address}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function rootPassword(): string {
   return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import { envCount, envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
 import {
   DEFAULT_IDP_PORT,
   DEFAULT_PANEL_PORT,
@@ -11,14 +11,6 @@ import { z } from 'zod';
 
 /** The IdP's password rule (spec/webpros-account.md), applied to the seeded demo password too. */
 export { MIN_PASSWORD_CODE_POINTS };
-
-const envCount = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(1_000_000, { error: 'must be at most 1000000' })
-    .default(fallback);
 
 const envSchema = z.object({
   SANDBOX_DATA_DIR: z.string().optional(),

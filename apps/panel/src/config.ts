@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envBoolean, envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import { envBoolean, envCount, envHostname, envHttpsUrl, envList, envPort, parseEnv } from '@extauth/server-kit/env';
 import {
   DEFAULT_IDP_PORT,
   DEFAULT_PANEL_PORT,
@@ -7,15 +7,6 @@ import {
   whmRedirectUris,
 } from '@extauth/shared/contract';
 import { z } from 'zod';
-
-/** A whole number of at least 1 (an attempt limit or a number of seconds). */
-const envCount = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(1_000_000, { error: 'must be at most 1000000' })
-    .default(fallback);
 
 /** The variables the panel reads (docs/internal-contract.md). */
 const panelEnvSchema = z.object({
