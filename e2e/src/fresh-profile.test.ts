@@ -5,9 +5,9 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { PANEL } from './support/urls.js';
 
 // The documented enabling steps on a newly installed server (profile `fresh`), by hand in a browser.
-const PANEL = 'https://localhost:2087';
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 const BUTTON = { name: 'Log in via WebPros' } as const;
 

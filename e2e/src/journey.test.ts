@@ -6,10 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './support/browser.js';
 import { issueIdToken, verifyWithJwks } from './support/oidc.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { IDP, MAILDEV, PANEL } from './support/urls.js';
 
 // What `pnpm start` prints and what a person types: the defaults of the real launcher.
-const PANEL = 'https://localhost:2087';
-const IDP = 'https://localhost:8443';
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 const LINK_BANNER = `Your account “${DEMO.email}” is not associated with an existing “WHM” account. Please log in to connect the account.`;
 
@@ -48,7 +47,7 @@ async function continueIfAskedToConfirm(page: Page) {
 
 test('the banner prints the URLs, the demo credentials, the root password file and the data folder', () => {
   const out = sandbox.output();
-  for (const expected of [PANEL, IDP, 'http://localhost:1080', DEMO.email, DEMO.password, dataDir]) {
+  for (const expected of [PANEL, IDP, MAILDEV, DEMO.email, DEMO.password, dataDir]) {
     assert.ok(out.includes(expected), `ready banner mentions ${expected}:\n${out}`);
   }
   assert.ok(out.includes(path.join(dataDir, 'panel', 'root-password.txt')), 'banner says where the root password is');

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 
 // Helpers for this repo's IdP journeys (kept out of support/, which the lead owns).
-export const MAILDEV = 'http://localhost:1080';
+import { MAILDEV } from './support/urls.js';
+
+export { MAILDEV };
 
 interface MailDevEmail {
   subject: string;

@@ -7,9 +7,8 @@ import { pasteCode, readCodeFromMailDev, readEnrollmentLink } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 import { codeSource } from './support/totp.js';
+import { IDP, PANEL } from './support/urls.js';
 
-const PANEL = 'https://localhost:2087';
-const IDP = 'https://localhost:8443';
 const TERMS =
   'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
 

@@ -4,8 +4,8 @@ import type { Browser } from 'playwright-core';
 import { readCodeFromMailDev } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { PANEL } from './support/urls.js';
 
-const PANEL = 'https://localhost:2087';
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 
 let browser: Browser;

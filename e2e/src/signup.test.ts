@@ -6,8 +6,8 @@ import type { Browser } from 'playwright-core';
 import { pasteCode, readCodeFromMailDev } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { PANEL } from './support/urls.js';
 
-const PANEL = 'https://localhost:2087';
 const TERMS =
   'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
 

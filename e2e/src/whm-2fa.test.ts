@@ -7,10 +7,9 @@ import { readEnrollmentLink } from './mail.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 import { codeSource } from './support/totp.js';
+import { IDP, PANEL } from './support/urls.js';
 
 // The real launcher on its default addresses, as a person uses it.
-const PANEL = 'https://localhost:2087';
-const IDP = 'https://localhost:8443';
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 
 let browser: Browser;

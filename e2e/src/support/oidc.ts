@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHttpClient, parseForms } from '@extauth/server-kit/http-client';
 import { LICENCE_FILE_NAME } from '@extauth/server-kit/licence';
-
-const IDP = 'https://localhost:8443';
-const REDIRECT_URI = 'https://localhost:2087/openid_connect_callback/webpros';
+import { IDP, PANEL_REDIRECT_URI as REDIRECT_URI } from './urls.js';
 
 function readCa(dataDir: string): string {
   return fs.readFileSync(path.join(dataDir, 'tls', 'ca.pem'), 'utf8');
