@@ -7,6 +7,7 @@
 // the real ports.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -39,6 +40,8 @@ const dists = [
   'packages/testkit',
   'examples/rp-app',
   'tests/interop',
+  'tests/fuzz',
+  'tests/reliability',
   'bench',
   'e2e',
 ].map((p) => path.join(root, p, 'dist'));
@@ -51,5 +54,29 @@ if (all.length === 0) {
 }
 const args = ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1'];
 console.log(`--- tests: ${unit.length} unit/HTTP files, ${e2e.length} browser files`);
-const result = spawnSync(process.execPath, [...args, ...unit, ...e2e], { cwd: root, stdio: 'inherit' });
+// Suites report their numbers (cases, failures, journeys, races) through reportTestNumbers
+// (packages/server-kit/src/test-numbers.ts); they are printed together after the last test.
+const numbersFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'extauth-test-numbers-')), 'numbers.jsonl');
+const result = spawnSync(process.execPath, [...args, ...unit, ...e2e], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, EXTAUTH_TEST_NUMBERS: numbersFile },
+});
+printNumbers(numbersFile);
 process.exit(result.status ?? 1);
+
+function printNumbers(file) {
+  if (!fs.existsSync(file)) return;
+  const rows = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  console.log('--- numbers reported by the reliability suites');
+  for (const { suite, numbers } of rows) {
+    const text = Object.entries(numbers)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('  ');
+    console.log(`${suite.padEnd(44)} ${text}`);
+  }
+}

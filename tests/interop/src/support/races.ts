@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { reportTestNumbers } from '@extauth/server-kit/test-numbers';
 
 /** Tally of every race run in this process, printed at the end of the suite. */
 export interface RaceRecord {
@@ -54,4 +55,10 @@ export function printRaceTally(): void {
       ...lines,
     ].join('\n'),
   );
+  reportTestNumbers('single-use races (20 submits each)', {
+    races,
+    'exactly-one-winner': clean,
+    'submits-won': won,
+    'submits-lost': lost,
+  });
 }
