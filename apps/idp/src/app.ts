@@ -17,6 +17,7 @@ import { mfaChallengeRoutes } from './flows/mfa-challenge/mfa-challenge.routes.j
 import { mfaEnrollmentRoutes } from './flows/mfa-enrollment/mfa-enrollment.routes.js';
 import { passwordResetRoutes } from './flows/password-reset/password-reset.routes.js';
 import { signupRoutes } from './flows/signup/signup.routes.js';
+import { pinHostToIssuer } from './http/issuer-origin.js';
 import { idpRoutes } from './http/routes.js';
 import type { StaticAsset, Stylesheet } from './http/stylesheet.js';
 import { renderErrorPage } from './views/error.views.js';
@@ -65,6 +66,7 @@ export function createApp(
     app.use(router.allowedMethods());
   }
   if (deps.admin) app.use(deps.admin.faults);
+  app.use(pinHostToIssuer(deps.issuer));
   app.use(mount(deps.provider));
   return app;
 }
