@@ -106,11 +106,27 @@ describe('GET /openid_connect/webpros and the callback', () => {
       external_validation_token: JSON.parse(state).external_validation_token,
       service: 'whostmgrd',
     });
-    for (const bad of [tampered, reordered, '{not json', '[]', '{"service":"cpaneld"}', 'x'.repeat(5000)]) {
+    const otherService = '{"service":"nobody","external_validation_token":"x"}';
+    for (const bad of [tampered, reordered, '{not json', '[]', otherService, 'x'.repeat(5000)]) {
       const res = await callback(`code=abc&state=${encodeURIComponent(bad)}`);
       assert.equal(res.status, 400, bad.slice(0, 40));
       assert.equal(msgCodeOf(res), 'invalid_openid_external_validation_token', bad.slice(0, 40));
       assert.match(noticeTextOf(res) ?? '', /^WebPros did not return the correct validation token\./);
+    }
+    assert.equal(env.op.state.tokenRequests.filter((r) => r.body.get('code') === 'abc').length, 0);
+  });
+
+  test('a state naming cPanel or Webmail goes to that service’s root, without the query (§3)', async () => {
+    const state = JSON.parse(await startedState()) as { external_validation_token: string };
+    for (const [service, port] of [
+      ['cpaneld', 2083],
+      ['webmaild', 2096],
+    ] as const) {
+      const res = await callback(
+        `code=abc&state=${encodeURIComponent(JSON.stringify({ service, external_validation_token: state.external_validation_token }))}`,
+      );
+      assert.equal(res.status, 302, service);
+      assert.equal(res.location, `https://localhost:${port}/`, service);
     }
     assert.equal(env.op.state.tokenRequests.filter((r) => r.body.get('code') === 'abc').length, 0);
   });

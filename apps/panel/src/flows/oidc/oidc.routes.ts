@@ -1,4 +1,5 @@
 import { AppError } from '@extauth/server-kit/errors';
+import { WHM_SERVICES } from '@extauth/shared/contract';
 import type Router from '@koa/router';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
@@ -7,8 +8,9 @@ import type { ProviderState } from '../../providers/provider-state.js';
 import { respondWithLoginPage, statusForNotice } from '../sign-in/login-page.js';
 import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { completeExternalLogin } from './callback.js';
-import { readCallbackQuery, readStartQuery } from './oidc.schema.js';
+import { type CallbackQuery, readCallbackQuery, readStartQuery } from './oidc.schema.js';
 import { beginExternalLogin } from './start.js';
+import { serviceNamedInState } from './whm-state.js';
 
 /**
  * Host canonicalisation (§3): both OIDC routes work only on the panel's public host name, or the
@@ -19,6 +21,17 @@ function onCanonicalHost(ctx: PanelContext, deps: PanelDeps): boolean {
   const expected = `${deps.config.publicHostname}:${deps.config.port}`.toLowerCase();
   if (ctx.host.toLowerCase() === expected) return true;
   ctx.redirect(`${deps.config.publicUrl}/`);
+  return false;
+}
+
+/**
+ * The state-service check (§3): a round trip another service started (a cPanel login whose callback
+ * lands on WHM's port) is sent to that service's root, without the query string, as cpsrvd does.
+ */
+function onStateService(ctx: PanelContext, deps: PanelDeps, query: CallbackQuery): boolean {
+  const service = serviceNamedInState(query.state);
+  if (service === undefined || service === 'whostmgrd') return true;
+  ctx.redirect(`https://${deps.config.publicHostname}:${WHM_SERVICES[service]}/`);
   return false;
 }
 
@@ -56,9 +69,11 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
 
   router.get(routes.oidcCallback, async (ctx) => {
     if (!onCanonicalHost(ctx, deps)) return;
+    const query = readCallbackQuery(ctx.query, ctx.querystring);
+    if (!onStateService(ctx, deps, query)) return;
     const provider = knownProvider(ctx, deps);
     const session = currentSession(ctx);
-    const outcome = await completeExternalLogin(deps, session, provider, readCallbackQuery(ctx.query, ctx.querystring));
+    const outcome = await completeExternalLogin(deps, session, provider, query);
     switch (outcome.kind) {
       case 'failed': {
         // WHM does not log a user's refusal (§4.1); everything else is worth a line.

@@ -1,5 +1,5 @@
 import { constantTimeEqual } from '@extauth/server-kit/crypto';
-import type { WhmService } from '@extauth/shared/contract';
+import { WHM_SERVICES, type WhmService } from '@extauth/shared/contract';
 import { z } from 'zod';
 
 /** Longer `state` values are not ours; refuse them before parsing. */
@@ -32,6 +32,20 @@ export function parseWhmState(raw: string): ParsedWhmState {
   const parsed = whmStateSchema.safeParse(json);
   if (!parsed.success) return { ok: false };
   return { ok: true, service: parsed.data.service, externalValidationToken: parsed.data.external_validation_token };
+}
+
+/**
+ * The service a returned state names, if it is one of cpsrvd's (§3's state-service check runs before
+ * the state is validated, so only `service` has to be there).
+ */
+export function serviceNamedInState(raw: string | undefined): WhmService | undefined {
+  if (raw === undefined || raw.length > MAX_STATE_LENGTH) return undefined;
+  try {
+    const service: unknown = (JSON.parse(raw) as { service?: unknown } | null)?.service;
+    return typeof service === 'string' && Object.hasOwn(WHM_SERVICES, service) ? (service as WhmService) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
