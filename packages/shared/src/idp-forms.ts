@@ -72,7 +72,7 @@ export const currentPasswordSchema = (required: string = m.password_required) =>
  * U+2066–U+2069; Unicode TR #9 §2, the "Trojan Source" characters): nothing a name needs, and they
  * reach ID-token claims, emails and other people's screens.
  */
-const NAME_FORBIDDEN_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+export const NAME_FORBIDDEN_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 
 const nameSchema = (required: string) =>
   z

@@ -52,6 +52,26 @@ describe('seed file schema', () => {
     ]);
   });
 
+  test('refuses control characters and bidi overrides in names, as the signup form does', () => {
+    const result = seedFileSchema.safeParse({
+      idp: {
+        accounts: [
+          { email: 'ana@example.com', password: 'a-long-password', givenName: 'Ana\u0000', familyName: 'x\u202Eyz' },
+        ],
+        clients: [{ client_id: 'rp', client_name: 'RP\r\nInjected', redirect_uris: ['http://localhost:3000/cb'] }],
+      },
+      panel: { links: [{ username: 'root', subject: 'sub-1', preferred_username: 'ana\u2066' }] },
+    });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error.issues.map((i) => i.path.join('.')).sort(), [
+      'idp.accounts.0.familyName',
+      'idp.accounts.0.givenName',
+      'idp.clients.0.client_name',
+      'panel.links.0.preferred_username',
+    ]);
+    assert.match(result.error.issues[0]?.message ?? '', /control characters/);
+  });
+
   test('accepts a TOTP secret and a recovery code with separators', () => {
     const result = seedFileSchema.safeParse({
       idp: {

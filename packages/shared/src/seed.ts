@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_PASSWORD_CODE_POINTS, MIN_PASSWORD_CODE_POINTS } from './idp-forms.js';
+import {
+  MAX_EMAIL_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PASSWORD_CODE_POINTS,
+  MIN_PASSWORD_CODE_POINTS,
+  NAME_FORBIDDEN_CHARACTERS,
+} from './idp-forms.js';
 
 /**
  * The seed file (JSON or YAML) of the sandbox: IdP accounts and extra OIDC clients, and the panel's
@@ -35,12 +41,21 @@ export const seedRecoveryCodeSchema = z
   })
   .describe('Recovery code: 25 base32 characters, separators allowed');
 
+/** A name shown on pages and put in ID tokens: the signup form's character rule applies to seeds too. */
+const seedName = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !NAME_FORBIDDEN_CHARACTERS.test(v), {
+      error: 'must not contain control characters or bidirectional overrides',
+    });
+
 export const seedAccountSchema = z
   .strictObject({
     email: z.email({ error: 'must be an email address' }).max(MAX_EMAIL_LENGTH),
     password: seedPasswordSchema,
-    givenName: z.string().max(MAX_NAME_LENGTH).default('Seeded'),
-    familyName: z.string().max(MAX_NAME_LENGTH).default('User'),
+    givenName: seedName(MAX_NAME_LENGTH).default('Seeded'),
+    familyName: seedName(MAX_NAME_LENGTH).default('User'),
     verified: z.boolean().default(true).describe('Whether the email address counts as verified'),
     newsletter: z.boolean().default(false),
     totpSecret: seedTotpSecretSchema.optional().describe('Turns MFA on with this TOTP secret'),
@@ -63,7 +78,7 @@ export const seedClientSchema = z
       .max(1024)
       .optional()
       .describe('With a secret the client is confidential, without one it is public'),
-    client_name: z.string().max(200).optional(),
+    client_name: seedName(200).optional(),
     redirect_uris: z.array(httpUrl).min(1, { error: 'needs at least one redirect URI' }),
     post_logout_redirect_uris: z.array(httpUrl).default([]),
     grant_types: z
@@ -113,7 +128,7 @@ export const seedLinkSchema = z
     username: z.union([z.literal('root'), whmUsername]).describe('The WHM user (root or a reseller)'),
     subject: z.string().min(1).max(255).optional().describe('The IdP subject (sub) to link'),
     email: z.email({ error: 'must be an email address' }).optional().describe("An IdP account's email: its sub"),
-    preferred_username: z.string().min(1).max(255).optional().describe('Label shown in WHM (default: the email)'),
+    preferred_username: seedName(255).min(1).optional().describe('Label shown in WHM (default: the email)'),
   })
   .superRefine((l, ctx) => {
     if ((l.subject === undefined) === (l.email === undefined)) {
