@@ -58,6 +58,8 @@ describe('oidc-provider adapter on SQLite', () => {
       false,
       'a second consume does not win',
     );
+    await assert.rejects(codes.consume('code-1'), { name: 'InvalidGrant', error: 'invalid_grant' });
+    await assert.rejects(codes.consume('never-issued'), { name: 'InvalidGrant' });
     db.close();
   });
 

@@ -1,6 +1,6 @@
 import type { Sealer } from '@extauth/server-kit/crypto';
 import { sha256Hex } from '@extauth/server-kit/crypto';
-import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterFactory, type AdapterPayload, errors } from 'oidc-provider';
 import type { OidcModelStore } from '../store/oidc-models.js';
 
 export interface OidcAdapterDeps {
@@ -57,7 +57,13 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
         return found ? open(found.idHash, found) : undefined;
       },
       async consume(id: string) {
-        store.consumeOidcModel(model, sha256Hex(id), nowMs());
+        // oidc-provider checks `consumed` on the record it found and then calls consume(); two
+        // requests holding the same code or refresh token can both pass that check. The store's
+        // conditional UPDATE lets exactly one of them through; the other gets invalid_grant here,
+        // before any token is issued.
+        if (!store.consumeOidcModel(model, sha256Hex(id), nowMs())) {
+          throw new errors.InvalidGrant(`${model} already consumed`);
+        }
       },
       async destroy(id: string) {
         store.deleteOidcModel(model, sha256Hex(id));
