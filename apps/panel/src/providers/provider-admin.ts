@@ -49,8 +49,16 @@ export function findAvailableProvider(
   return { ok: true, provider };
 }
 
-function checkService(service: string): AdminResult<{ service: WhmService }> {
-  return isWhmService(service) ? { ok: true, service } : fail({ code: 'invalid_service', service });
+/** The (provider, service) pair most admin functions take: an available provider and a known service. */
+function findProviderForService(
+  deps: Pick<ProviderAdminDeps, 'providers'>,
+  input: { providerId: string; service: string },
+): AdminResult<{ provider: ProviderState; service: WhmService }> {
+  const found = findAvailableProvider(deps, input.providerId);
+  if (!found.ok) return found;
+  const { service } = input;
+  if (!isWhmService(service)) return fail({ code: 'invalid_service', service });
+  return { ok: true, provider: found.provider, service };
 }
 
 export function redirectUrisFor(deps: Pick<ProviderAdminDeps, 'config'>, providerId: string): string[] {
@@ -62,15 +70,13 @@ export function setProviderEnabled(
   deps: ProviderAdminDeps,
   input: { providerId: string; service: string; enabled: boolean },
 ): AdminResult<{ provider: ProviderState; service: WhmService }> {
-  const found = findAvailableProvider(deps, input.providerId);
+  const found = findProviderForService(deps, input);
   if (!found.ok) return found;
-  const checked = checkService(input.service);
-  if (!checked.ok) return checked;
   if (input.enabled && !found.provider.client) {
     return fail({ code: 'not_configured', provider: found.provider.displayName });
   }
-  deps.providerStore.setServiceEnabled(found.provider.id, checked.service, input.enabled, deps.clock.now());
-  return { ok: true, provider: found.provider, service: checked.service };
+  deps.providerStore.setServiceEnabled(found.provider.id, found.service, input.enabled, deps.clock.now());
+  return { ok: true, provider: found.provider, service: found.service };
 }
 
 export interface ClientConfigurationView {
@@ -84,10 +90,8 @@ export function getClientConfiguration(
   deps: ProviderAdminDeps,
   input: { providerId: string; service: string },
 ): AdminResult<{ configuration: ClientConfigurationView }> {
-  const found = findAvailableProvider(deps, input.providerId);
+  const found = findProviderForService(deps, input);
   if (!found.ok) return found;
-  const checked = checkService(input.service);
-  if (!checked.ok) return checked;
   const redirect_uris = redirectUrisFor(deps, found.provider.id);
   const client = found.provider.client;
   return {
@@ -103,10 +107,8 @@ export function setClientConfiguration(
   deps: ProviderAdminDeps,
   input: { providerId: string; service: string; configurations: Record<string, unknown> },
 ): AdminResult<{ provider: ProviderState }> {
-  const found = findAvailableProvider(deps, input.providerId);
+  const found = findProviderForService(deps, input);
   if (!found.ok) return found;
-  const checked = checkService(input.service);
-  if (!checked.ok) return checked;
   const provider = found.provider;
   for (const [key, value] of Object.entries(input.configurations)) {
     // WHM always recomputes the redirect URIs, so a sent list is ignored rather than refused.
@@ -175,12 +177,10 @@ export function setDisplayConfiguration(
   deps: ProviderAdminDeps,
   input: { providerId: string; service: string; configurations: Record<string, unknown> },
 ): AdminResult<{ provider: ProviderState }> {
-  const found = findAvailableProvider(deps, input.providerId);
+  const found = findProviderForService(deps, input);
   if (!found.ok) return found;
-  const checked = checkService(input.service);
-  if (!checked.ok) return checked;
   const provider = found.provider;
-  const existing = deps.providerStore.findDisplayOverrides(provider.id, checked.service);
+  const existing = deps.providerStore.findDisplayOverrides(provider.id, found.service);
   const overrides: Partial<Record<EditableDisplayKey, string>> = existing ? safeJsonObject(existing) : {};
   for (const [key, value] of Object.entries(input.configurations)) {
     if (!(EDITABLE_DISPLAY_KEYS as readonly string[]).includes(key)) {
@@ -196,7 +196,7 @@ export function setDisplayConfiguration(
     }
     overrides[editable] = value;
   }
-  deps.providerStore.saveDisplayOverrides(provider.id, checked.service, JSON.stringify(overrides), deps.clock.now());
+  deps.providerStore.saveDisplayOverrides(provider.id, found.service, JSON.stringify(overrides), deps.clock.now());
   return { ok: true, provider };
 }
 

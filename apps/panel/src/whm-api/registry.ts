@@ -10,8 +10,10 @@ import { getProviderConfigurationFields } from './functions/get-provider-configu
 import { getProviderDisplayConfigurations } from './functions/get-provider-display-configurations.js';
 import { getUsersAuthnLinkedAccounts } from './functions/get-users-authn-linked-accounts.js';
 import { linkUserAuthnProvider } from './functions/link-user-authn-provider.js';
-import { setProviderClientConfigurations } from './functions/set-provider-client-configurations.js';
-import { setProviderDisplayConfigurations } from './functions/set-provider-display-configurations.js';
+import {
+  setProviderClientConfigurations,
+  setProviderDisplayConfigurations,
+} from './functions/set-provider-configurations.js';
 import { setupreseller } from './functions/setupreseller.js';
 import {
   twofactorauthGenerateTfaConfig,
