@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext } from './support/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { issueIdToken, verifyWithJwks } from './support/oidc.js';
-import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { sandboxWithBrowser } from './support/suite.js';
 import { IDP, MAILDEV, PANEL } from './support/urls.js';
 
 // What `pnpm start` prints and what a person types: the defaults of the real launcher.
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 const LINK_BANNER = `Your account “${DEMO.email}” is not associated with an existing “WHM” account. Please log in to connect the account.`;
 
-let browser: Browser;
-let sandbox: SandboxProcess;
-const dataDir = makeDataDir('journey');
-
-before(async () => {
-  [browser, sandbox] = await Promise.all([launchBrowser(), startSandboxProcess({ dataDir })]);
-});
-
-after(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-});
-
-function rootPassword(): string {
-  return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();
-}
+const suite = sandboxWithBrowser('journey');
 
 async function logInAtIdp(page: Page) {
   await page.getByRole('link', { name: 'Log in via WebPros' }).click();
@@ -46,15 +29,18 @@ async function continueIfAskedToConfirm(page: Page) {
 }
 
 test('the banner prints the URLs, the demo credentials, the root password file and the data folder', () => {
-  const out = sandbox.output();
-  for (const expected of [PANEL, IDP, MAILDEV, DEMO.email, DEMO.password, dataDir]) {
+  const out = suite.sandbox.output();
+  for (const expected of [PANEL, IDP, MAILDEV, DEMO.email, DEMO.password, suite.dataDir]) {
     assert.ok(out.includes(expected), `ready banner mentions ${expected}:\n${out}`);
   }
-  assert.ok(out.includes(path.join(dataDir, 'panel', 'root-password.txt')), 'banner says where the root password is');
+  assert.ok(
+    out.includes(path.join(suite.dataDir, 'panel', 'root-password.txt')),
+    'banner says where the root password is',
+  );
 });
 
 test('first "Log in via WebPros" links the identity to root and opens WHM Home; the second goes straight there', async () => {
-  const context = await newContext(browser);
+  const context = await suite.newContext();
   const page = await context.newPage();
   await page.goto(`${PANEL}/`);
   assert.equal(await page.title(), 'WHM Login');
@@ -68,7 +54,7 @@ test('first "Log in via WebPros" links the identity to root and opens WHM Home; 
   assert.equal(bannerText, LINK_BANNER);
 
   await page.getByLabel('Username', { exact: true }).fill('root');
-  await page.getByLabel('Password', { exact: true }).fill(rootPassword());
+  await page.getByLabel('Password', { exact: true }).fill(suite.rootPassword());
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.waitForURL(/\/cpsess\d{10}\//);
   const home = await page.locator('body').innerText();
@@ -87,7 +73,7 @@ test('first "Log in via WebPros" links the identity to root and opens WHM Home; 
 });
 
 test('bad input lands on a page with a clear message, never an error page', async () => {
-  const context = await newContext(browser);
+  const context = await suite.newContext();
   const page = await context.newPage();
 
   await page.goto(`${PANEL}/`);
@@ -125,15 +111,18 @@ test('bad input lands on a page with a clear message, never an error page', asyn
 });
 
 test('after a restart the link, the IdP account and the signing key are still there', async () => {
-  const before = await issueIdToken({ dataDir, email: DEMO.email, password: DEMO.password });
+  const before = await issueIdToken({ dataDir: suite.dataDir, email: DEMO.email, password: DEMO.password });
 
-  assert.equal(await sandbox.stop(), 0, 'Ctrl-C stops the sandbox cleanly');
-  assert.match(sandbox.output(), /Stopped\./);
-  sandbox = await startSandboxProcess({ dataDir });
+  const firstRun = suite.sandbox;
+  assert.equal(await suite.restart(), 0, 'Ctrl-C stops the sandbox cleanly');
+  assert.match(firstRun.output(), /Stopped\./);
 
-  assert.ok(await verifyWithJwks(dataDir, before.idToken), 'an ID token issued before the restart still verifies');
+  assert.ok(
+    await verifyWithJwks(suite.dataDir, before.idToken),
+    'an ID token issued before the restart still verifies',
+  );
 
-  const context = await newContext(browser);
+  const context = await suite.newContext();
   const page = await context.newPage();
   await page.goto(`${PANEL}/`);
   await logInAtIdp(page);

@@ -1,33 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { pasteCode, readCodeFromMailDev, readEnrollmentLink } from './mail.js';
-import { launchBrowser, newContext } from './support/browser.js';
-import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { sandboxWithBrowser } from './support/suite.js';
 import { codeSource } from './support/totp.js';
 import { IDP, PANEL } from './support/urls.js';
 
 const TERMS =
   'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
 
-let browser: Browser;
-let sandbox: SandboxProcess;
-const dataDir = makeDataDir('mfa');
-
-before(async () => {
-  [browser, sandbox] = await Promise.all([launchBrowser(), startSandboxProcess({ dataDir })]);
-});
-
-after(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-});
-
-function rootPassword(): string {
-  return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();
-}
+const suite = sandboxWithBrowser('mfa');
 
 async function passwordStep(page: Page, email: string, password: string) {
   await page.goto(`${PANEL}/`);
@@ -61,7 +43,7 @@ async function consentAndReachWhm(page: Page) {
 test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identity", then with recovery codes', async () => {
   const email = `E2E.Mfa+${Date.now()}@example.com`;
   const password = 'e2e-mfa-password-123';
-  const context = await newContext(browser);
+  const context = await suite.newContext();
   const page = await context.newPage();
 
   // Sign up directly at the IdP and verify the address.
@@ -95,7 +77,7 @@ test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identi
   await context.close();
 
   // First WHM login: password, then a one-time code; the identity is linked to root.
-  const first = await newContext(browser);
+  const first = await suite.newContext();
   const whm = await first.newPage();
   await passwordStep(whm, email, password);
   await whm.getByLabel('One-time code', { exact: true }).fill(await codes.next());
@@ -104,14 +86,14 @@ test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identi
   await whm.getByRole('button', { name: 'Continue', exact: true }).click();
   await whm.getByText('is not associated with an existing').waitFor();
   await whm.getByLabel('Username', { exact: true }).fill('root');
-  await whm.getByLabel('Password', { exact: true }).fill(rootPassword());
+  await whm.getByLabel('Password', { exact: true }).fill(suite.rootPassword());
   await whm.getByRole('button', { name: 'Log in', exact: true }).click();
   await whm.waitForURL(/\/cpsess\d{10}\//);
   assert.ok((await whm.locator('body').innerText()).includes(email), 'WHM Home shows the linked identity');
   await first.close();
 
   // Second login with the recovery code: it dies and a new one is shown at once.
-  const second = await newContext(browser);
+  const second = await suite.newContext();
   const again = await second.newPage();
   await passwordStep(again, email, password);
   await again.getByRole('link', { name: 'Use a recovery code' }).click();
@@ -123,7 +105,7 @@ test('enrol MFA from the emailed link, log in to WHM through "Verify Your Identi
   await second.close();
 
   // A fresh browser: the used code is refused, the new one works.
-  const fresh = await newContext(browser);
+  const fresh = await suite.newContext();
   const last = await fresh.newPage();
   await passwordStep(last, email, password);
   await last.getByRole('link', { name: 'Use a recovery code' }).click();

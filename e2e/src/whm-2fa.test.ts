@@ -1,33 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { readEnrollmentLink } from './mail.js';
-import { launchBrowser, newContext } from './support/browser.js';
-import { makeDataDir, type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+import { sandboxWithBrowser } from './support/suite.js';
 import { codeSource } from './support/totp.js';
 import { IDP, PANEL } from './support/urls.js';
 
 // The real launcher on its default addresses, as a person uses it.
 const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 
-let browser: Browser;
-let sandbox: SandboxProcess;
-const dataDir = makeDataDir('whm-2fa');
-
-before(async () => {
-  [browser, sandbox] = await Promise.all([launchBrowser(), startSandboxProcess({ dataDir })]);
-});
-
-after(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-});
-
-function rootPassword(): string {
-  return fs.readFileSync(path.join(dataDir, 'panel', 'root-password.txt'), 'utf8').trim();
-}
+const suite = sandboxWithBrowser('whm-2fa');
 
 /** WHM login page → "Log in via WebPros" → IdP email and password → "Verify Your Identity" → "Confirm Sending Data". */
 async function webProsUntilConsent(page: Page, idpCode: () => Promise<string>): Promise<void> {
@@ -45,7 +27,7 @@ async function webProsUntilConsent(page: Page, idpCode: () => Promise<string>): 
 
 test('WHM 2FA after WebPros MFA: password → Verify Your Identity → Confirm Sending Data → WHM Login Security → WHM Home', async () => {
   // IdP MFA for the demo account, from its account page and the emailed link.
-  const setup = await newContext(browser);
+  const setup = await suite.newContext();
   const idp = await setup.newPage();
   await idp.goto(`${IDP}/account/login`);
   await idp.getByLabel('Email', { exact: true }).fill(DEMO.email);
@@ -67,12 +49,12 @@ test('WHM 2FA after WebPros MFA: password → Verify Your Identity → Confirm S
   await setup.close();
 
   // The first WebPros login links the identity to root (before WHM 2FA exists).
-  const first = await newContext(browser);
+  const first = await suite.newContext();
   const whm = await first.newPage();
   await webProsUntilConsent(whm, () => idpCodes.next());
   await whm.getByText('is not associated with an existing').waitFor();
   await whm.getByLabel('Username', { exact: true }).fill('root');
-  await whm.getByLabel('Password', { exact: true }).fill(rootPassword());
+  await whm.getByLabel('Password', { exact: true }).fill(suite.rootPassword());
   await whm.getByRole('button', { name: 'Log in', exact: true }).click();
   await whm.waitForURL(/\/cpsess\d{10}\/$/);
   assert.equal(await whm.title(), 'WHM Home');
@@ -100,7 +82,7 @@ test('WHM 2FA after WebPros MFA: password → Verify Your Identity → Confirm S
   await first.close();
 
   // A fresh browser: both MFAs, in the documented order, then WHM Home.
-  const second = await newContext(browser);
+  const second = await suite.newContext();
   const page = await second.newPage();
   await webProsUntilConsent(page, () => idpCodes.next());
   await page.waitForFunction(() => document.title === 'WHM Login Security');
