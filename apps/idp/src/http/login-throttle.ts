@@ -1,5 +1,4 @@
 import type { Clock } from '@extauth/server-kit/clock';
-import { AppError } from '@extauth/server-kit/errors';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import type { Context } from 'koa';
 import { decideThrottle, type LoginLimits } from '../domain/rate-limits.js';
@@ -17,10 +16,8 @@ const IP_BUCKET = 'login_ip';
 export type LoginThrottleDecision = { allowed: true } | { allowed: false; message: string; retryAfterSeconds: number };
 
 export interface LoginThrottle {
-  /** Whether a password attempt for `email` from this client may be checked now (login forms answer 429 themselves). */
+  /** Whether a password attempt for `email` from this client may be checked now (each form answers 429 itself). */
   check(ctx: Context, email: string): LoginThrottleDecision;
-  /** For checks outside a login form (the current password on the account page): throws a 429 with Retry-After. */
-  assertAllowed(ctx: Context, email: string): void;
   recordFailure(ctx: Context, email: string): void;
   recordSuccess(email: string): void;
 }
@@ -60,15 +57,6 @@ export function createLoginThrottle(deps: {
 
   return {
     check,
-    assertAllowed: (ctx, email) => {
-      const decision = check(ctx, email);
-      if (!decision.allowed) {
-        throw new AppError('login_throttled', decision.message, {
-          status: 429,
-          headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-        });
-      }
-    },
     recordFailure: (ctx, email) => {
       const now = deps.clock.now().getTime();
       rateLimits.recordFailure(IP_BUCKET, ctx.ip, now, windowMs);

@@ -9,10 +9,9 @@ import { requireAccountSession, signedInAccount } from '../../http/account-sessi
 import { formBody } from '../../http/form-body.js';
 import { idpPaths, idpRoutes } from '../../http/routes.js';
 import { mfaLockState } from '../mfa-challenge/mfa-challenge.js';
-import { requireMfaUnlocked, throwMfaLocked } from '../mfa-challenge/mfa-challenge.routes.js';
 import { accountMfaFormSchema } from '../mfa-enrollment/mfa.schema.js';
 import { isMfaActive, sendEnrollmentEmail } from '../mfa-enrollment/mfa-enrollment.js';
-import { showAccountPage } from './account.routes.js';
+import { refuseOnAccountPage, showAccountPage } from './account.routes.js';
 import { proveAccountHolder, regenerateRecoveryCode, turnOffMfa } from './account-mfa.js';
 
 const done = (ctx: Context, notice: string) => {
@@ -42,48 +41,59 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
     done(ctx, result.ok ? 'enrollment_email_sent' : 'mfa_already_enabled');
   });
 
-  router.post(
-    idpRoutes.accountMfa,
-    ...post,
-    requireMfaUnlocked(deps, (ctx) => signedInAccount(ctx).id),
-    async (ctx) => {
-      const account = signedInAccount(ctx);
-      const form = parseForm(accountMfaFormSchema, ctx.request.body);
-      if (!form.ok || !isMfaActive(deps, account.id)) {
-        ctx.status = 400;
-        await showAccountPage(deps, ctx, {
-          errors: { mfa: form.ok ? idpMessages.form_invalid : (form.fieldErrors.proof ?? idpMessages.form_invalid) },
-        });
-        return;
-      }
-      // A guessed password here is a password attempt like any other.
-      deps.loginThrottle.assertAllowed(ctx, account.email);
-      const proof = await proveAccountHolder(deps, account, form.data.proof);
-      if (!proof.ok) {
-        if (proof.error === 'PASSWORD_WRONG') deps.loginThrottle.recordFailure(ctx, account.email);
-        if (proof.error === 'LOCKED') {
-          const lock = mfaLockState(deps, account.id);
-          throwMfaLocked(lock.locked ? lock.retryAfterSeconds : 1);
-        }
-        ctx.status = 400;
-        await showAccountPage(deps, ctx, { errors: { mfa: idpMessages.mfa_proof_wrong } });
-        return;
-      }
-      if (form.data.action === 'disable') {
-        turnOffMfa(deps, account.id);
-        done(ctx, 'mfa_disabled');
-        return;
-      }
-      deps.mfaFlow.write(ctx, {
-        step: 'recording_recovery_code',
-        accountId: account.id,
-        recoveryCode: regenerateRecoveryCode(deps, account.id),
-        completes: 'back_to_account',
+  /** The MFA lock (five wrong proofs, spec: 15 minutes) refused on the account page's MFA form. */
+  const refuseWhileLocked = async (ctx: Context, accountId: string): Promise<boolean> => {
+    const lock = mfaLockState(deps, accountId);
+    if (!lock.locked) return false;
+    await refuseOnAccountPage(deps, ctx, {
+      retryAfterSeconds: lock.retryAfterSeconds,
+      errors: { mfa: idpMessages.mfa_locked },
+    });
+    return true;
+  };
+
+  router.post(idpRoutes.accountMfa, ...post, async (ctx) => {
+    const account = signedInAccount(ctx);
+    if (await refuseWhileLocked(ctx, account.id)) return;
+    const form = parseForm(accountMfaFormSchema, ctx.request.body);
+    if (!form.ok || !isMfaActive(deps, account.id)) {
+      ctx.status = 400;
+      await showAccountPage(deps, ctx, {
+        errors: { mfa: form.ok ? idpMessages.form_invalid : (form.fieldErrors.proof ?? idpMessages.form_invalid) },
       });
-      ctx.status = 303;
-      ctx.redirect(idpPaths.mfaRecoveryCode());
-    },
-  );
+      return;
+    }
+    // A guessed password here is a password attempt like any other.
+    const throttle = deps.loginThrottle.check(ctx, account.email);
+    if (!throttle.allowed) {
+      await refuseOnAccountPage(deps, ctx, {
+        retryAfterSeconds: throttle.retryAfterSeconds,
+        errors: { mfa: throttle.message },
+      });
+      return;
+    }
+    const proof = await proveAccountHolder(deps, account, form.data.proof);
+    if (!proof.ok) {
+      if (proof.error === 'PASSWORD_WRONG') deps.loginThrottle.recordFailure(ctx, account.email);
+      if (proof.error === 'LOCKED' && (await refuseWhileLocked(ctx, account.id))) return;
+      ctx.status = 400;
+      await showAccountPage(deps, ctx, { errors: { mfa: idpMessages.mfa_proof_wrong } });
+      return;
+    }
+    if (form.data.action === 'disable') {
+      turnOffMfa(deps, account.id);
+      done(ctx, 'mfa_disabled');
+      return;
+    }
+    deps.mfaFlow.write(ctx, {
+      step: 'recording_recovery_code',
+      accountId: account.id,
+      recoveryCode: regenerateRecoveryCode(deps, account.id),
+      completes: 'back_to_account',
+    });
+    ctx.status = 303;
+    ctx.redirect(idpPaths.mfaRecoveryCode());
+  });
 
   router.post(idpRoutes.accountTrustRevoke, ...post, async (ctx) => {
     if (!parseForm(buttonOnlyFormSchema, ctx.request.body).ok) {

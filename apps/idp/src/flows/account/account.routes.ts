@@ -37,6 +37,20 @@ const ACCOUNT_NOTICES = [
   'trust_revoked',
 ] as const;
 
+/**
+ * A throttled or locked attempt on the account page is answered on the account page, the sentence
+ * at the form it concerns (429 with Retry-After), like the login form does, not on a bare error page.
+ */
+export async function refuseOnAccountPage(
+  deps: IdpDeps,
+  ctx: Context,
+  refusal: { retryAfterSeconds: number; errors: AccountPageState['errors'] },
+): Promise<void> {
+  ctx.status = 429;
+  ctx.set('Retry-After', String(refusal.retryAfterSeconds));
+  await showAccountPage(deps, ctx, { errors: refusal.errors });
+}
+
 export async function showAccountPage(deps: IdpDeps, ctx: Context, state: AccountPageState = {}): Promise<void> {
   const account = signedInAccount(ctx);
   const sites = deps.trustedSites.listTrustOfAccount(account.id, account.credentialVersion, deps.clock.now().getTime());
@@ -143,7 +157,14 @@ export function accountRoutes(deps: IdpDeps): Router {
       return;
     }
     // Guessing the current password here is a password attempt like any other.
-    deps.loginThrottle.assertAllowed(ctx, account.email);
+    const throttle = deps.loginThrottle.check(ctx, account.email);
+    if (!throttle.allowed) {
+      await refuseOnAccountPage(deps, ctx, {
+        retryAfterSeconds: throttle.retryAfterSeconds,
+        errors: { password: { current_password: throttle.message } },
+      });
+      return;
+    }
     const result = await changePassword(deps, {
       account,
       currentPassword: form.data.current_password,

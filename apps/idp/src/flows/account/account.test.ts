@@ -107,6 +107,26 @@ describe('welcome / account page', () => {
     assert.ok(short.text.includes(idpMessages.password_too_short));
   });
 
+  test('guessing the current password is throttled on the account page itself: 429, Retry-After, the sentence at the field', async () => {
+    const { password, browser, page } = await signedIn();
+    for (let i = 0; i < 10; i++) {
+      const wrong = await submitForm(browser, page, '/account/password', {
+        current_password: `wrong-password-${i}`,
+        new_password: 'a-new-password-1',
+      });
+      assert.equal(wrong.status, 400);
+    }
+    const blocked = await submitForm(browser, page, '/account/password', {
+      current_password: password,
+      new_password: 'a-new-password-1',
+    });
+    assert.equal(blocked.status, 429);
+    assert.match(blocked.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    assert.ok(blocked.text.includes(idpMessages.login_throttled_account));
+    assert.ok(formOf(blocked, '/account/password'), 'still the account page, with its password form');
+    assert.ok(formOf(blocked, '/account/name'), 'and its other settings');
+  });
+
   test('a password change keeps this session and ends every other one, OIDC sessions and tokens included', async () => {
     const { email, password, browser, page } = await signedIn();
     const otherAccountBrowser = t.browser();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseForms } from '@extauth/server-kit/http-client';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import QRCode from 'qrcode';
 import { buildTotpUri } from '../../domain/totp.js';
@@ -159,5 +160,26 @@ describe('MFA enrolment by email', () => {
     assert.match(off.text, />Send an enrollment email<\/button>/);
     const login = await logInWithPassword(t, t.browser(), { email, password });
     assert.match(login.text, /Confirm Sending Data/, 'no second factor any more');
+  });
+
+  test('five wrong codes lock the account page’s MFA form on the account page itself: 429, Retry-After, the sentence', async () => {
+    const { email, browser } = await signedInAccount('enrol-lock');
+    const { secret } = await completeEnrollment(t, browser, await openEnrollmentFromEmail(t, browser, email));
+    t.clock.advance(STEP_MS);
+    const account = await browser.get(`${t.issuer}/account`);
+    const right = await totpAt(t, secret);
+    for (let i = 0; i < 5; i += 1) {
+      const res = await submitForm(browser, account, '/account/mfa', { proof: wrongCode(right), action: 'regenerate' });
+      assert.equal(res.status, 400);
+    }
+    const locked = await submitForm(browser, account, '/account/mfa', { proof: right, action: 'regenerate' });
+    assert.equal(locked.status, 429);
+    assert.equal(locked.headers.get('retry-after'), String(15 * 60));
+    assert.ok(locked.text.includes(idpMessages.mfa_locked));
+    assert.match(locked.text, /<h1>[^<]+<\/h1>/);
+    assert.ok(
+      parseForms(locked.text, locked.url).some((f) => f.action.endsWith('/account/mfa')),
+      'the account page',
+    );
   });
 });
