@@ -8,6 +8,7 @@ import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
+import { startRowSweeper } from '@extauth/server-kit/sqlite';
 import type { IdpSeed } from '@extauth/shared/seed';
 import type { ClientMetadata, Provider } from 'oidc-provider';
 import { adminApi } from './admin/admin.routes.js';
@@ -24,9 +25,9 @@ import { createMfaFlowCookie } from './http/mfa-flow.js';
 import { idpPaths } from './http/routes.js';
 import { loadScript, loadStylesheet } from './http/stylesheet.js';
 import { createSmtpMailer, type Mailer } from './mail/mailer.js';
-import { createOidcAdapterFactory, startExpiredRowSweeper } from './oidc/adapter.js';
+import { createOidcAdapterFactory } from './oidc/adapter.js';
 import { createClientRegistry } from './oidc/client-registry.js';
-import { panelClientMetadata } from './oidc/clients.js';
+import { panelClientMetadata, panelStartAgain } from './oidc/clients.js';
 import { createProvider } from './oidc/provider.js';
 import { loadOrCreateSigningKeys } from './oidc/signing-keys.js';
 import { type AppliedIdpSeed, applyIdpSeed } from './provisioning/apply-seed.js';
@@ -34,6 +35,7 @@ import { createSqliteAccountSessionStore } from './store/account-sessions.js';
 import { createSqliteAccountsStore } from './store/accounts.js';
 import { openIdpDatabase } from './store/database.js';
 import { createSqliteEmailCodeStore } from './store/email-codes.js';
+import { idpExpiredRowTasks } from './store/expired-rows.js';
 import { createSqliteMfaStore } from './store/mfa.js';
 import { createSqliteMfaFlowStore } from './store/mfa-flows.js';
 import { createSqliteOidcClientStore } from './store/oidc-clients.js';
@@ -140,6 +142,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       brand: config.brand,
       stylesheetHref: idpPaths.stylesheet(stylesheet.version),
       scriptHref: idpPaths.script(script.version),
+      startAgain: panelStartAgain(config.panel),
     };
     const staticClients = [
       panelClientMetadata({
@@ -175,11 +178,17 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       logger,
     });
     keyControl.sweep();
-    const sweeper = startExpiredRowSweeper({
-      store: oidcModels,
+    const sweeper = startRowSweeper({
+      tasks: [
+        ...idpExpiredRowTasks(db, {
+          nowMs: Date.now,
+          clockMs: () => clock.now().getTime(),
+          rateLimitWindowMs: config.loginLimits.windowSeconds * 1000,
+        }),
+        { name: 'signing_keys', sweepBatch: () => keyControl.sweep().length },
+      ],
       intervalMs: SWEEP_INTERVAL_MS,
-      alsoSweep: () => keyControl.sweep(),
-      onError: (err) => logger.error('expired-row sweep failed', { err }),
+      logger,
     });
     cleanups.push(() => sweeper.stop());
 

@@ -8,6 +8,7 @@ import { loadOrCreateLicence } from '@extauth/server-kit/licence';
 import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
+import { type RowSweeper, startRowSweeper } from '@extauth/server-kit/sqlite';
 import { createApp } from './app.js';
 import { applyProfile } from './bootstrap/profile.js';
 import { ensureRootPassword, type RootPasswordSource } from './bootstrap/root-password.js';
@@ -21,6 +22,7 @@ import { createProviderRegistry } from './providers/provider-state.js';
 import { createSessionManager } from './sessions/session-manager.js';
 import { createApiTokenStore } from './store/api-tokens.store.js';
 import { openPanelDatabase } from './store/database.js';
+import { panelExpiredRowTasks } from './store/expired-rows.js';
 import { createLinkStore } from './store/links.store.js';
 import { createLoginFailureStore } from './store/login-failures.store.js';
 import { createProviderStore } from './store/providers.store.js';
@@ -43,6 +45,8 @@ export interface StartedPanel {
 
 /** How long /readyz reuses the last IdP discovery result. */
 export const READINESS_CACHE_MS = 5_000;
+/** How often expired sessions and old failed password attempts are deleted. */
+export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface PanelRuntime {
   tls: { certPem: string; keyPem: string };
@@ -67,6 +71,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
     fs.chmodSync(panelDir, 0o700);
   }
   const db = openPanelDatabase(panelDir ? path.join(panelDir, 'panel.sqlite') : ':memory:');
+  let sweeper: RowSweeper | undefined;
   const backChannel = createBackChannel({
     caPem: runtime.caPem,
     issuer: config.issuer,
@@ -144,6 +149,14 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
         }, READINESS_CACHE_MS),
       ],
     };
+    sweeper = startRowSweeper({
+      tasks: panelExpiredRowTasks(db, {
+        clockMs: () => clock.now().getTime(),
+        loginFailureWindowMs: config.loginFailureLimit.windowSeconds * 1000,
+      }),
+      intervalMs: SWEEP_INTERVAL_MS,
+      logger: runtime.logger,
+    });
     const server = await startHttpsServer({
       handler: createApp(deps).callback(),
       host: config.listenHost,
@@ -168,6 +181,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       close: () => {
         closing ??= (async () => {
           await server.close();
+          await sweeper?.stop();
           await backChannel.close();
           db.close();
         })();
@@ -175,6 +189,7 @@ export async function startPanel(config: PanelConfig, runtime: PanelRuntime): Pr
       },
     };
   } catch (err) {
+    await sweeper?.stop();
     await backChannel.close();
     db.close();
     throw err;

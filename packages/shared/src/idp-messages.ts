@@ -72,6 +72,9 @@ export const idpMessages = {
 
 export type IdpMessageCode = keyof typeof idpMessages;
 
+/** The link under a "start again" sentence (interaction_expired and the like). */
+export const startAgainLinkText = (appName: string) => `Start again at ${appName}`;
+
 /**
  * Readable sentences for OAuth 2.0 / OpenID Connect error codes (RFC 6749 §4.1.2.1, OIDC Core
  * §3.1.2.6) that the IdP renders on its error page instead of redirecting back to the client.

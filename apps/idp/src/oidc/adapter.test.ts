@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createSealer, randomToken, sha256Hex } from '@extauth/server-kit/crypto';
+import { silentLogger } from '@extauth/server-kit/logger';
+import { startRowSweeper } from '@extauth/server-kit/sqlite';
 import { openIdpDatabase } from '../store/database.js';
+import { idpExpiredRowTasks } from '../store/expired-rows.js';
 import { createSqliteOidcModelStore } from '../store/oidc-models.js';
-import { createOidcAdapterFactory, startExpiredRowSweeper } from './adapter.js';
+import { createOidcAdapterFactory } from './adapter.js';
 
 function setup(dataDir?: string) {
   const db = openIdpDatabase(dataDir);
@@ -64,21 +67,20 @@ describe('oidc-provider adapter on SQLite', () => {
   });
 
   test('does not return expired records, and the sweeper deletes them', async () => {
-    const { adapter, db, store, advance, nowMs } = setup();
+    const { adapter, db, advance, nowMs } = setup();
     await adapter('AccessToken').upsert('short', { grantId: 'g' }, 10);
     await adapter('AccessToken').upsert('long', { grantId: 'g' }, 1000);
     await adapter('Client').upsert('forever', { client_id: 'c' });
     advance(10_000);
     assert.equal(await adapter('AccessToken').find('short'), undefined);
     assert.ok(await adapter('AccessToken').find('long'));
-    const sweeper = startExpiredRowSweeper({
-      store,
+    const sweeper = startRowSweeper({
+      tasks: idpExpiredRowTasks(db, { nowMs, clockMs: nowMs, rateLimitWindowMs: 60_000 }),
       intervalMs: 60_000,
-      nowMs,
-      onError: (err) => assert.fail(String(err)),
+      logger: silentLogger,
     });
-    assert.equal(sweeper.sweep(), 1);
-    sweeper.stop();
+    assert.deepEqual(await sweeper.sweepNow(), { oidc_models: 1 });
+    await sweeper.stop();
     assert.equal(db.prepare('SELECT COUNT(*) FROM oidc_models').pluck().get(), 2);
     assert.ok(await adapter('Client').find('forever'));
     db.close();

@@ -100,34 +100,3 @@ export function accountIdHashOf(accountId: string): string {
 export function revokeOidcAccessOfAccount(store: OidcModelStore, accountId: string): number {
   return store.revokeOidcArtefactsOfAccount(accountIdHashOf(accountId));
 }
-
-export interface Sweeper {
-  /** Deletes expired rows now; returns how many. */
-  sweep(): number;
-  stop(): void;
-}
-
-/** Deletes expired rows every `intervalMs` (unref'd: it never keeps the process alive). */
-export function startExpiredRowSweeper(options: {
-  store: OidcModelStore;
-  intervalMs: number;
-  nowMs?: () => number;
-  /** More clean-up on the same schedule (rotated-out signing keys). */
-  alsoSweep?: () => void;
-  onError: (err: unknown) => void;
-}): Sweeper {
-  const nowMs = options.nowMs ?? Date.now;
-  const sweep = () => {
-    options.alsoSweep?.();
-    return options.store.deleteExpiredOidcModels(nowMs());
-  };
-  const timer = setInterval(() => {
-    try {
-      sweep();
-    } catch (err) {
-      options.onError(err);
-    }
-  }, options.intervalMs);
-  timer.unref();
-  return { sweep, stop: () => clearInterval(timer) };
-}

@@ -19,14 +19,23 @@ export function panelClientMetadata(settings: PanelClientSettings): ClientMetada
   return {
     client_id: settings.clientId,
     client_secret: settings.clientSecret,
-    client_name: `WHM (${settings.panelHostname})`,
+    client_name: panelClientName(settings.panelHostname),
     redirect_uris: whmRedirectUris(settings.panelHostname, settings.panelPort),
-    post_logout_redirect_uris: whmRedirectUris(settings.panelHostname, settings.panelPort).map(
-      (uri) => `${new URL(uri).origin}/`,
-    ),
+    // The panel's root, and its `/logout/`, where it returns after RP-initiated logout (PANEL_IDP_LOGOUT).
+    post_logout_redirect_uris: whmRedirectUris(settings.panelHostname, settings.panelPort).flatMap((uri) => [
+      `${new URL(uri).origin}/`,
+      `${new URL(uri).origin}/logout/`,
+    ]),
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_post',
     id_token_signed_response_alg: 'RS256',
   };
+}
+
+const panelClientName = (panelHostname: string) => `WHM (${panelHostname})`;
+
+/** The WHM login page, whose "Log in via WebPros" starts a new sign-in request. */
+export function panelStartAgain(panel: { hostname: string; port: number }): { href: string; appName: string } {
+  return { href: `https://${panel.hostname}:${panel.port}/`, appName: panelClientName(panel.hostname) };
 }

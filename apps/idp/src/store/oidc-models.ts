@@ -37,7 +37,6 @@ export interface OidcModelStore {
   consumeOidcModel(model: string, idHash: string, nowMs: number): boolean;
   deleteOidcModel(model: string, idHash: string): void;
   deleteOidcModelsByGrant(model: string, grantIdHash: string): number;
-  deleteExpiredOidcModels(nowMs: number): number;
   /** Ends every OIDC session and revokes every grant and token of one account; returns the row count. */
   revokeOidcArtefactsOfAccount(accountIdHash: string): number;
 }
@@ -80,7 +79,6 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
   const destroy = db.prepare('DELETE FROM oidc_models WHERE model = ? AND id_hash = ?');
   const destroyByGrant = db.prepare('DELETE FROM oidc_models WHERE model = ? AND grant_id_hash = ?');
   const destroyOfAccount = db.prepare('DELETE FROM oidc_models WHERE account_id_hash = ?');
-  const destroyExpired = db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?');
 
   return {
     saveOidcModel: (row) => {
@@ -115,7 +113,6 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
       destroy.run(model, idHash);
     },
     deleteOidcModelsByGrant: (model, grantIdHash) => destroyByGrant.run(model, grantIdHash).changes,
-    deleteExpiredOidcModels: (now) => destroyExpired.run(now).changes,
     revokeOidcArtefactsOfAccount: (accountIdHash) => destroyOfAccount.run(accountIdHash).changes,
   };
 }

@@ -1,5 +1,16 @@
 import { html } from '@extauth/server-kit/html';
+import { startAgainLinkText } from '@extauth/shared/idp-messages';
 import { renderPage, type ViewContext } from './layout.js';
+
+/** The errors whose sentence tells the person to start again: their page links to where to. */
+const START_AGAIN_CODES: ReadonlySet<string> = new Set([
+  'interaction_expired',
+  'interaction_wrong_step',
+  'code_flow_expired',
+  'mfa_flow_expired',
+  'reset_expired',
+  'server_error',
+]);
 
 export interface ErrorPageModel {
   status: number;
@@ -16,6 +27,11 @@ export function renderErrorPage(view: ViewContext, model: ErrorPageModel): strin
     title,
     body: html`<h1>${title}</h1>
       <p class="alert" role="alert">${model.message}</p>
+      ${
+        view.startAgain && START_AGAIN_CODES.has(model.code)
+          ? html`<p><a href="${view.startAgain.href}">${startAgainLinkText(view.startAgain.appName)}</a></p>`
+          : ''
+      }
       ${model.detail ? html`<p class="muted">Details: ${model.detail}</p>` : ''}
       <p class="muted">Error code: <code>${model.code}</code></p>`,
   });

@@ -6,6 +6,11 @@ export interface ViewContext {
   stylesheetHref: string;
   /** The one static script (no inline script: CSP); pages work without it. */
   scriptHref: string;
+  /**
+   * Where a person whose sign-in request is gone (expired, finished in another tab, lost in a
+   * crash) can start again: the panel's login page, the one application known without a request.
+   */
+  startAgain?: { href: string; appName: string };
 }
 
 export function renderPage(view: ViewContext, page: { title: string; body: Html }): string {
