@@ -58,6 +58,10 @@ export function errorHandler(options: {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError('not_found', PLUMBING_MESSAGES[404]?.message ?? 'Not found.', { status: 404 });
       }
+      // A refusal without a body (e.g. the router's 405) would reach the client as a bare status line.
+      const bare = ctx.status >= 400 && ctx.status < 500 && (ctx.body === undefined || ctx.body === null);
+      const plumbing = PLUMBING_MESSAGES[ctx.status];
+      if (bare && plumbing) throw new AppError(plumbing.code, plumbing.message, { status: ctx.status });
     } catch (err) {
       const page = toErrorPage(err);
       if (page.status >= 500) {

@@ -67,7 +67,7 @@ export function createHttpClient(options: HttpClientOptions) {
   async function request(
     method: string,
     target: string | URL,
-    init: { body?: string | URLSearchParams; headers?: Record<string, string> } = {},
+    init: { body?: string | URLSearchParams | Uint8Array; headers?: Record<string, string> } = {},
   ): Promise<HttpResponse> {
     const url = new URL(target);
     const headers: Record<string, string> = {

@@ -1,6 +1,6 @@
-import type { RequestListener } from 'node:http';
+import { type RequestListener, STATUS_CODES } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RunningServer {
   port: number;
@@ -27,6 +27,7 @@ export function startHttpsServer(options: {
   const server = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, options.handler);
   // Keep-alive longer than common client pools, so clients do not race a closing socket.
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerUnreadableRequest);
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port) : err);
@@ -44,4 +45,27 @@ export function startHttpsServer(options: {
       });
     });
   });
+}
+
+/**
+ * Node answers a request it cannot parse (e.g. a query string past its 16 KiB header limit) with
+ * a bare status line; this answers with a sentence a person can read, as every other refusal does.
+ */
+function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431
+      ? 'The address or the headers of this request are too long.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request could not be read.';
+  const body = `<!doctype html>\n<html lang="en"><title>${status} ${STATUS_CODES[status]}</title><p role="alert">${message}</p></html>\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/html; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

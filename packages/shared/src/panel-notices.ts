@@ -99,6 +99,8 @@ export const PERSISTS_TEXT = 'If this condition persists, contact your system ad
 export const LOGGED_OUT_TEXT = 'You have logged out.';
 /** A panel form or query string whose percent-encoding is not UTF-8 (it would be kept as raw `%FF`). */
 export const INVALID_UTF8_TEXT = 'The request contains text that is not valid UTF-8. Check the fields and try again.';
+/** A panel form sent with fields repeated, nested or missing (not what its page sends). */
+export const FORM_UNREADABLE_TEXT = 'The request could not be read.';
 
 /** The "Log in to P again." building block; the panel renders it as a link that restarts the flow. */
 export function logInAgainText(provider: string): string {

@@ -69,6 +69,27 @@ describe('admin API: access', () => {
     assert.equal(broken.status, 400);
     assert.equal(broken.body.error, 'invalid_request');
   });
+
+  test('a body in another content type is a 415, and a body that is not `{}` is refused where `{}` is expected', async () => {
+    // Found by tests/fuzz: text/plain bodies were ignored (so `{}` applied) and revoke read no body.
+    const http = t.browser();
+    const asText = await http.request('POST', `${t.issuer}${adminRoutes.rotateSigningKey}`, {
+      body: '{"graceSeconds":0}',
+      headers: {
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+        'content-type': 'text/plain',
+        accept: 'application/json',
+      },
+    });
+    assert.equal(asText.status, 415);
+    assert.equal(asText.json<{ error: string }>().error, 'unsupported_media_type');
+    const call = adminClient(t);
+    const email = uniqueEmail('admin-revoke');
+    await call('POST', adminRoutes.accounts, { email });
+    const revoke = await call('POST', `/admin/accounts/${encodeURIComponent(email)}/revoke`, { everything: true });
+    assert.equal(revoke.status, 400);
+    assert.match(String(revoke.body.error_description), /everything/);
+  });
 });
 
 describe('admin API: accounts', () => {

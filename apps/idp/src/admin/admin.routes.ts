@@ -102,6 +102,7 @@ function accountRoutes(router: Router, deps: AdminDeps): void {
     reply(ctx, 204);
   });
   router.post(adminRoutes.accountRevoke, (ctx) => {
+    parseOrReject(z.strictObject({}), ctx.request.body);
     const revoked = revokeAccountAccess(deps, accountOr404(deps, ctx).id);
     reply(ctx, 200, { trustRevoked: true, ...revoked });
   });
@@ -186,7 +187,15 @@ export function adminApi(deps: AdminDeps): Middleware {
   sandboxRoutes(router, deps);
   const guard = requireAdminToken(deps.token);
   const errors = adminErrors(deps.logger);
-  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+  // A body in another content type would be ignored, and `{}` is a valid body for several endpoints.
+  const json: Middleware = (ctx, next) => {
+    const hasContent = (ctx.request.length ?? 0) > 0 || ctx.get('transfer-encoding') !== '';
+    if (hasContent && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && !ctx.request.is('json')) {
+      throw adminError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+    }
+    return parse(ctx, next);
+  };
   const routes = router.routes();
   const methods = router.allowedMethods({ throw: true });
   const dispatch: Middleware = async (ctx) => {

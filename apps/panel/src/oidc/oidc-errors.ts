@@ -16,6 +16,12 @@ export interface OidcFailure {
   detail: string;
   /** For `oidc_received_error`: the HTTP status the IdP answered, which the notice shows. */
   shownError?: string;
+  /**
+   * What the browser brought was refused: a code the IdP does not accept (`invalid_grant`: forged,
+   * replayed or expired) or an authorization response that fails its checks (e.g. its `iss`). A bad
+   * request rather than a failure of the IdP, so the page is a 400, not a 502.
+   */
+  badCallback?: true;
 }
 
 export type OidcResult<T> = ({ ok: true } & T) | OidcFailure;
@@ -70,7 +76,8 @@ function tokenResponseBody(err: client.ClientError): Record<string, unknown> | u
 export function translateOidcError(err: unknown): OidcFailure | undefined {
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   if (err instanceof client.ResponseBodyError) {
-    return oidcFailure('openid_unable_to_get_access_token', `${err.error}: ${err.error_description ?? ''}`);
+    const failure = oidcFailure('openid_unable_to_get_access_token', `${err.error}: ${err.error_description ?? ''}`);
+    return err.error === 'invalid_grant' ? { ...failure, badCallback: true } : failure;
   }
   if (err instanceof client.WWWAuthenticateChallengeError) {
     return oidcFailure('openid_unable_to_get_access_token', detail);
@@ -80,7 +87,7 @@ export function translateOidcError(err: unknown): OidcFailure | undefined {
     if (code === 'OAUTH_INVALID_RESPONSE') {
       const body = tokenResponseBody(err);
       // Without a body the problem was in the authorization response (e.g. its `iss`).
-      if (!body) return oidcFailure('openid_provider_misconfigured', detail);
+      if (!body) return { ...oidcFailure('openid_provider_misconfigured', detail), badCallback: true };
       const missingIdToken = typeof body.access_token === 'string' && body.id_token === undefined;
       return oidcFailure(missingIdToken ? 'openid_missing_id_token' : 'openid_unable_to_get_access_token', detail);
     }

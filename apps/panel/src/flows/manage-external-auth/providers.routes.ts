@@ -1,6 +1,7 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
 import { describeExternalAuthProblem, MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
+import { FORM_UNREADABLE_TEXT } from '@extauth/shared/panel-notices';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
@@ -115,7 +116,7 @@ export function registerManageProvidersRoutes(
 
   router.post(routes.manageToggle, root, formBody, csrf.require, (ctx) => {
     const form = parseForm(toggleSchema, ctx.request.body);
-    if (!form.ok) return renderList(ctx, deps, 400, [{ kind: 'error', text: 'The request could not be read.' }]);
+    if (!form.ok) return renderList(ctx, deps, 400, [{ kind: 'error', text: FORM_UNREADABLE_TEXT }]);
     const enabled = form.data.enabled === '1';
     const result = setProviderEnabled(deps, {
       providerId: form.data.provider_id,
@@ -149,7 +150,12 @@ export function registerManageProvidersRoutes(
     const providerId = routes.manageConfigure.exec(ctx.path)?.[1] ?? '';
     const displayName = deps.providers.findProvider(providerId)?.displayName ?? providerId;
     const form = parseForm(configureSchema, ctx.request.body);
-    if (!form.ok) return renderConfigure(ctx, deps, providerId, { status: 400 });
+    if (!form.ok) {
+      return renderConfigure(ctx, deps, providerId, {
+        status: 400,
+        notices: [{ kind: 'error', text: FORM_UNREADABLE_TEXT }],
+      });
+    }
     const { confirm_redirect_uris, client_id, client_secret, ...display } = form.data;
     const failed = (text: string, confirmError = false) =>
       renderConfigure(ctx, deps, providerId, {

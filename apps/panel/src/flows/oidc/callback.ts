@@ -9,7 +9,7 @@ import type { CallbackQuery } from './oidc.schema.js';
 import { stateMatchesSession } from './whm-state.js';
 
 export type CallbackOutcome =
-  | { kind: 'failed'; notice: PanelNoticeCode; detail: string; shownError?: string }
+  | { kind: 'failed'; notice: PanelNoticeCode; detail: string; shownError?: string; status?: number }
   | { kind: 'logged_in'; username: string; externalAuth: ExternalAuth; gotoUri: string }
   | { kind: 'select_user'; pendingSelection: PendingSelection }
   | { kind: 'need_link'; pendingLink: PendingLink };
@@ -28,7 +28,9 @@ export async function completeExternalLogin(
 ): Promise<CallbackOutcome> {
   if (query.error !== undefined) {
     const detail = `${query.error}: ${query.errorDescription ?? ''}`;
-    return failed(query.error === 'access_denied' ? 'openid_access_denied' : 'openid_communication', detail);
+    if (query.error === 'access_denied') return failed('openid_access_denied', detail);
+    // An error parameter arrives in the browser's request, which is all this page can judge: a 400.
+    return { kind: 'failed', notice: 'openid_communication', detail, status: 400 };
   }
   if (!query.code) return failed('missing_openid_code', 'no code');
   if (!query.state) return failed('missing_openid_state', 'no state');
@@ -57,8 +59,14 @@ export async function completeExternalLogin(
     expectedNonce: roundTrip.nonce,
   });
   if (!exchanged.ok) {
-    const { notice, detail, shownError } = exchanged;
-    return { kind: 'failed', notice, detail, ...(shownError !== undefined ? { shownError } : {}) };
+    const { notice, detail, shownError, badCallback } = exchanged;
+    return {
+      kind: 'failed',
+      notice,
+      detail,
+      ...(shownError !== undefined ? { shownError } : {}),
+      ...(badCallback ? { status: 400 } : {}),
+    };
   }
   const { tokens } = exchanged;
   const verified = await deps.relyingParty.verifyIdToken(provider.client, tokens.idToken, {

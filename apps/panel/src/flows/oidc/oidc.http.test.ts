@@ -76,6 +76,8 @@ describe('GET /openid_connect/webpros and the callback', () => {
   test('any other error gives openid_communication with the log-in-again link', async () => {
     await startedState();
     const res = await callback('error=server_error&error_description=boom');
+    // The error arrives in the browser's request (anyone can send it): a 400, not a 502.
+    assert.equal(res.status, 400);
     assert.equal(msgCodeOf(res), 'openid_communication');
     assert.equal(
       noticeTextOf(res),
@@ -168,7 +170,8 @@ describe('GET /openid_connect/webpros and the callback', () => {
     test(`a provider fault "${fault}" gives ${code}`, async () => {
       env.op.state.fault = fault;
       const res = await logInViaWebPros(env);
-      assert.equal(res.status, 502);
+      // invalid_grant refuses the code the browser brought: a bad request, not a gateway failure.
+      assert.equal(res.status, fault === 'token_error' ? 400 : 502);
       assert.equal(msgCodeOf(res), code);
       assert.match(noticeTextOf(res) ?? '', text);
       assert.doesNotMatch(res.text, /link-account-banner/);

@@ -89,7 +89,7 @@ export function registerOidcRoutes(router: Router<PanelState>, deps: PanelDeps):
           providerId: provider.id,
           ...(outcome.shownError !== undefined ? { error: outcome.shownError } : {}),
         } as const;
-        return respondWithLoginPage(ctx, deps, { status: statusForNotice(outcome.notice), notice });
+        return respondWithLoginPage(ctx, deps, { status: outcome.status ?? statusForNotice(outcome.notice), notice });
       }
       case 'logged_in': {
         const fresh = startSessionAfterPrimaryLogin(deps, session, outcome);

@@ -1,5 +1,6 @@
 import type { createCsrf } from '@extauth/server-kit/csrf';
 import { parseForm } from '@extauth/server-kit/forms';
+import { FORM_UNREADABLE_TEXT } from '@extauth/shared/panel-notices';
 import { describeTwoFactorProblem, TWO_FACTOR_ADMIN as T } from '@extauth/shared/two-factor-texts';
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
@@ -89,7 +90,7 @@ export function registerMyAccountRoutes(
 
   router.post(routes.tfaPolicy, root, formBody, csrf.require, (ctx) => {
     const form = parseForm(z.object({ enabled: z.enum(['0', '1']) }), ctx.request.body);
-    if (!form.ok) return renderMyAccountTab(ctx, deps, 400);
+    if (!form.ok) return renderMyAccountTab(ctx, deps, 400, [{ kind: 'error', text: FORM_UNREADABLE_TEXT }]);
     const enabled = form.data.enabled === '1';
     const result = setTwoFactorPolicy(deps, enabled);
     const notice: Notice = result.ok

@@ -85,6 +85,22 @@ describe('WHM » Security Center » Two-Factor Authentication', () => {
     assert.equal(good.status, 200);
     assert.match(good.text, /value="Sandbox WHM"/);
     assert.equal((await callWhmApi(env, 'twofactorauth_get_issuer')).body.data?.system_wide_issuer, 'Sandbox WHM');
+    // Found by tests/fuzz: the field sent twice used to save "" (the default issuer) with a 200.
+    const form = parseForms(good.text, good.url).find((f) => 'issuer' in f.fields);
+    const twice = await env.browser.request('POST', form?.action ?? '', {
+      body: `_csrf=${encodeURIComponent(form?.fields._csrf ?? '')}&issuer=a&issuer=b`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(twice.status, 400);
+    assert.equal((await callWhmApi(env, 'twofactorauth_get_issuer')).body.data?.system_wide_issuer, 'Sandbox WHM');
+  });
+
+  test('a malformed policy form is refused with a sentence', async () => {
+    const page = await env.browser.get(myAccount);
+    const form = parseForms(page.text, page.url).find((f) => f.action.endsWith('/policy'));
+    const res = await env.browser.post(form?.action ?? '', { ...form?.fields, enabled: 'maybe' });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /role="alert"[^>]*>The request could not be read\./);
   });
 
   test('Reconfigure shows a new key; Manage Users lists root with "Disable", which removes its 2FA', async () => {

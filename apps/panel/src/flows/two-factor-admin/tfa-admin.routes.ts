@@ -87,7 +87,8 @@ export function registerTfaAdminRoutes(
     const form = parseForm(z.object({ issuer: z.string().max(256).default('') }), ctx.request.body);
     const input = form.ok ? form.data.issuer : '';
     const session = authenticatedSession(ctx);
-    const saved = saveTfaIssuer(deps, session?.username ?? '', input);
+    // A malformed form (the field sent twice, as an array) must not save "" (the default issuer).
+    const saved = form.ok ? saveTfaIssuer(deps, session?.username ?? '', input) : { ok: false };
     if (!saved.ok) {
       return renderSettingsTab(ctx, deps, 400, {
         issuer: input,

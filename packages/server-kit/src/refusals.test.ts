@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import Koa from 'koa';
+import { errorHandler } from './error-handler.js';
+import { createHttpClient } from './http-client.js';
+import { startHttpsServer } from './https-server.js';
+import { silentLogger } from './logger.js';
+import { ensureDevCertificates } from './tls.js';
+
+/** Refusals found by the hostile-input suite (tests/fuzz) that reached clients without a sentence. */
+
+async function serve(app: Koa) {
+  const certs = await ensureDevCertificates({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'refusals-test-')) });
+  const server = await startHttpsServer({
+    handler: app.callback(),
+    host: '127.0.0.1',
+    port: 0,
+    tls: { certPem: certs.certPem, keyPem: certs.keyPem },
+  });
+  const client = createHttpClient({ ca: certs.caPem });
+  return {
+    url: `https://localhost:${server.port}`,
+    client,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+function appWith(middleware: Koa.Middleware): Koa {
+  const app = new Koa();
+  app.use(errorHandler({ logger: silentLogger, renderHtml: (page) => `<p role="alert">${page.message}</p>` }));
+  app.use(middleware);
+  return app;
+}
+
+test('a refusal without a body (a router 405) is answered with the sentence for its status', async () => {
+  const s = await serve(
+    appWith((ctx) => {
+      ctx.status = 405;
+      ctx.set('Allow', 'POST');
+    }),
+  );
+  try {
+    const res = await s.client.request('PUT', `${s.url}/form`);
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST');
+    assert.match(res.text, /<p role="alert">This method is not allowed here\.<\/p>/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a request Node cannot read (a 40 KB address) gets a 431 with a sentence, not a bare status line', async () => {
+  const s = await serve(
+    appWith((ctx) => {
+      ctx.body = 'ok';
+    }),
+  );
+  try {
+    const res = await s.client.get(`${s.url}/?q=${'a'.repeat(40_000)}`);
+    assert.equal(res.status, 431);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(res.text, /role="alert">The address or the headers of this request are too long\./);
+    assert.equal((await s.client.get(`${s.url}/`)).text, 'ok', 'the server still answers');
+  } finally {
+    await s.close();
+  }
+});
