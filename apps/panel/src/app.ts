@@ -30,10 +30,10 @@ export function createApp(deps: PanelDeps): Koa<PanelState> {
   const csrf = createCsrf({ cookieName: 'whm_csrf', secret: deps.csrfSecret });
 
   app.use(requestLog({ logger: deps.logger, quiet: isHealthPath }));
+  app.use(securityHeaders());
   // Probes answer before sessions, CSRF and the secured area, and set no cookie.
   app.use(healthEndpoints(deps.readiness ?? []));
   app.use(errorHandler({ logger: deps.logger, renderHtml: (page) => renderErrorPage(page) }));
-  app.use(securityHeaders());
   app.use(refuseInvalidQueryEncoding((path) => routes.anyJsonApi.test(path)));
   app.use(csrf.issue);
   app.use(loadSession(deps));

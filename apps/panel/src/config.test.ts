@@ -99,6 +99,12 @@ describe('loadPanelConfig', () => {
     assert.throws(() => loadPanelConfig({ PANEL_RELINK_ROUNDTRIP: 'sometimes' }), /PANEL_RELINK_ROUNDTRIP: /);
   });
 
+  test('PANEL_IDP_LOGOUT is off by default (WHM ends only its own session)', () => {
+    assert.equal(loadPanelConfig({}).idpLogout, false);
+    assert.equal(loadPanelConfig({ PANEL_IDP_LOGOUT: 'true' }).idpLogout, true);
+    assert.throws(() => loadPanelConfig({ PANEL_IDP_LOGOUT: 'maybe' }), /PANEL_IDP_LOGOUT: /);
+  });
+
   test('refuses a blank root password instead of silently generating one', () => {
     assert.throws(() => loadPanelConfig({ PANEL_ROOT_PASSWORD: '   ' }), /PANEL_ROOT_PASSWORD: must not be blank/);
   });

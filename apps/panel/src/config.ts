@@ -34,6 +34,7 @@ const panelEnvSchema = z.object({
     .refine((v) => !v.includes('\0'), { error: 'must be a file path' })
     .optional(),
   PANEL_RELINK_ROUNDTRIP: envBoolean(false),
+  PANEL_IDP_LOGOUT: envBoolean(false),
   PANEL_LOGIN_MAX_FAILURES_PER_USER: envCount(10),
   PANEL_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
   PANEL_LOGIN_FAILURE_WINDOW_SECONDS: envCount(900),
@@ -94,6 +95,11 @@ export interface PanelConfig {
   /** Spec §13.4: after linking with a password, run the OIDC round trip again before WHM Home. */
   relinkRoundTrip: boolean;
   /**
+   * PANEL_IDP_LOGOUT: logging out of a session that came through a provider also ends the IdP session
+   * by RP-initiated logout (not in real WHM, which only ends its own session; ADR 013).
+   */
+  idpLogout: boolean;
+  /**
    * The cPHulk-like limit on wrong WHM passwords (login form and API Basic auth): at most
    * `maxFailuresPerUser` per user name and `maxFailuresPerIp` per client address within `windowSeconds`.
    */
@@ -127,6 +133,7 @@ export function loadPanelConfig(env: Record<string, string | undefined>, opts: {
     profile: e.SANDBOX_PROFILE,
     panelIniPath: e.PANEL_INI_PATH ? path.resolve(cwd, e.PANEL_INI_PATH) : defaultIniPath,
     relinkRoundTrip: e.PANEL_RELINK_ROUNDTRIP,
+    idpLogout: e.PANEL_IDP_LOGOUT,
     loginFailureLimit: {
       maxFailuresPerUser: e.PANEL_LOGIN_MAX_FAILURES_PER_USER,
       maxFailuresPerIp: e.PANEL_LOGIN_MAX_FAILURES_PER_IP,

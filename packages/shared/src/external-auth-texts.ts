@@ -154,6 +154,8 @@ export const WHM_API_TEXTS = Object.freeze({
     'Access denied: authenticate with an API token (“Authorization: whm root:TOKEN”) or with HTTP Basic authentication.',
   badCredentials: 'Access denied: the credentials are not valid.',
   rootOnly: 'Access denied: only “root” may call this function.',
+  crossSite:
+    'Access denied: a page of another site sent this request. Call the API from a script or from the panel’s own pages.',
   unknownFunction: (name: string) => `Unknown app (“${name}”) requested for this version (1) of the API.`,
   wrongVersion: 'This server answers WHM API 1 only: add “api.version=1” to the request.',
 });

@@ -149,6 +149,24 @@ export function createRelyingParty(options: {
       }
     },
 
+    /** RP-initiated logout: the IdP's end_session_endpoint with our ID token, return address and state. */
+    async buildEndSessionUrl(
+      creds: ClientConfiguration,
+      params: { idTokenHint: string; postLogoutRedirectUri: string; state: string },
+    ): Promise<OidcResult<{ url: URL }>> {
+      const d = await discovered(creds);
+      if (!d.ok) return d;
+      if (!d.value.configuration.serverMetadata().end_session_endpoint) {
+        return oidcFailure('openid_communication', 'the discovery document has no end_session_endpoint');
+      }
+      const url = client.buildEndSessionUrl(d.value.configuration, {
+        id_token_hint: params.idTokenHint,
+        post_logout_redirect_uri: params.postLogoutRedirectUri,
+        state: params.state,
+      });
+      return { ok: true, url };
+    },
+
     async verifyIdToken(
       creds: ClientConfiguration,
       idToken: string,

@@ -112,6 +112,11 @@ export function createSessionManager(deps: { store: SessionStore; sealer: Sealer
     destroySession(session: Session): void {
       store.destroySession(session.idHash);
     },
+
+    /** Ends every session of a user, in every browser; returns how many ended. */
+    destroySessionsOfUser(username: string): number {
+      return store.destroySessionsOfUser(username);
+    },
   };
 }
 

@@ -22,6 +22,8 @@ export interface SessionStore {
   saveSessionData(idHash: string, sealedData: string, lastSeenAt: number, expiresAt: number): void;
   extendSession(idHash: string, lastSeenAt: number, expiresAt: number): void;
   destroySession(idHash: string): void;
+  /** Ends every session of `username`; returns how many there were. */
+  destroySessionsOfUser(username: string): number;
   deleteExpiredSessions(nowMs: number): number;
 }
 
@@ -48,6 +50,7 @@ export function createSessionStore(db: Db): SessionStore {
     'UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?',
   );
   const destroy = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?');
+  const destroyOfUser = db.prepare<[string]>('DELETE FROM sessions WHERE username = ?');
   const sweep = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
   return {
     insertSession(r) {
@@ -75,6 +78,9 @@ export function createSessionStore(db: Db): SessionStore {
     },
     destroySession(idHash) {
       destroy.run(idHash);
+    },
+    destroySessionsOfUser(username) {
+      return destroyOfUser.run(username).changes;
     },
     deleteExpiredSessions(nowMs) {
       return sweep.run(nowMs).changes;

@@ -53,13 +53,30 @@ async function answer(ctx: PanelContext, deps: PanelDeps, auth: ApiAuthenticatio
 }
 
 /**
+ * Browsers keep Basic credentials once a person typed them at the challenge and add them to any
+ * request for this origin, including one another site's page starts (a form post, an image). Such
+ * a request carries `Sec-Fetch-Site` other than `same-origin`/`none`, or a foreign `Origin`; a script
+ * (curl, an API client) sends neither, so it is unaffected.
+ */
+function sentByAnotherSite(ctx: PanelContext, deps: PanelDeps): boolean {
+  const site = ctx.get('sec-fetch-site');
+  if (site !== '' && site !== 'same-origin' && site !== 'none') return true;
+  const origin = ctx.get('origin');
+  return origin !== '' && origin !== deps.config.publicUrl;
+}
+
+/**
  * WHM API 1 (§8) at `/json-api/<function>` with header credentials, and under the security token
  * for a logged-in session (the secured-area guard has checked the session and the token; the
  * token in the URL is what protects these session calls from other sites, as in cpsrvd).
  */
 export function registerWhmApiRoutes(router: Router<PanelState>, deps: PanelDeps): void {
-  const headerAuthenticated = async (ctx: PanelContext) =>
-    answer(ctx, deps, await authenticateApiRequest(deps, ctx.get('authorization') || undefined, ctx.ip));
+  const headerAuthenticated = async (ctx: PanelContext) => {
+    if (sentByAnotherSite(ctx, deps)) {
+      return respond(ctx, 403, failureEnvelope(commandOf(ctx), WHM_API_TEXTS.crossSite));
+    }
+    await answer(ctx, deps, await authenticateApiRequest(deps, ctx.get('authorization') || undefined, ctx.ip));
+  };
   router.get(routes.jsonApi, headerAuthenticated);
   router.post(routes.jsonApi, formBody, headerAuthenticated);
 

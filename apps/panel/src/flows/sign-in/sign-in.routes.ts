@@ -4,25 +4,28 @@ import type Router from '@koa/router';
 import type { PanelContext, PanelDeps, PanelState } from '../../deps.js';
 import { parseFormBody } from '../../http/form-encoding.js';
 import { paths, routes, safeGotoUri } from '../../http/routes.js';
-import { clearSessionCookie, currentSession, setSessionCookie } from '../../http/session-cookie.js';
+import { currentSession, setSessionCookie } from '../../http/session-cookie.js';
 import type { ExternalAuth } from '../../sessions/session-data.js';
 import { completeAccountLink } from '../account-linking/account-linking.js';
 import { externalLoginStateOf } from '../oidc/external-login-state.js';
 import { startSessionAfterPrimaryLogin } from '../two-factor/tfa-login.js';
 import { answerAjaxLogin, isAjaxLogin, requireLoginCsrf } from './login-only.js';
 import { type LoginPageNotice, respondWithLoginPage } from './login-page.js';
+import { checkPostLogoutState, endPanelSession } from './logout.js';
 import { verifyPasswordWithinLimits } from './password-attempts.js';
 import { loginFormSchema } from './sign-in.schema.js';
 
 const formBody = parseFormBody({ limit: '16kb' });
 
-/** Logout (§3 "GET /logout/"): ends the session and shows the login page with a success notice. */
+/**
+ * Logout (§3 "GET /logout/"): ends the session and shows the login page with a success notice, or
+ * first sends the browser to the IdP's logout (PANEL_IDP_LOGOUT), which returns it here.
+ */
 function logOut(deps: PanelDeps) {
-  return (ctx: PanelContext) => {
-    const session = currentSession(ctx);
-    if (session) deps.sessions.destroySession(session);
-    clearSessionCookie(ctx);
-    ctx.state.sessionLookup = { status: 'none' };
+  return async (ctx: PanelContext) => {
+    checkPostLogoutState(deps, ctx);
+    const idpLogout = await endPanelSession(deps, ctx);
+    if (idpLogout) return ctx.redirect(idpLogout.href);
     respondWithLoginPage(ctx, deps, { status: 200, notice: { type: 'logged_out' } });
   };
 }
@@ -118,12 +121,10 @@ export function registerSignInRoutes(
    * answered with a redirect to `/logout/` (POST/redirect/GET). WHM's own GET forms stay for
    * fidelity (§3): `/logout/` and `/cpsess…/logout/`; at worst a foreign page ends a session there.
    */
-  router.post(routes.securedLogout, formBody, csrf.require, (ctx) => {
-    const session = currentSession(ctx);
-    if (session) deps.sessions.destroySession(session);
-    clearSessionCookie(ctx);
+  router.post(routes.securedLogout, formBody, csrf.require, async (ctx) => {
+    const idpLogout = await endPanelSession(deps, ctx);
     ctx.status = 303;
-    ctx.redirect(paths.logout());
+    ctx.redirect(idpLogout?.href ?? paths.logout());
   });
   router.get(routes.logout, logOut(deps));
   router.get(routes.securedLogout, logOut(deps));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createAdjustableClock } from '@extauth/server-kit/clock';
-import { parseForms } from '@extauth/server-kit/http-client';
+import { createHttpClient, parseForms } from '@extauth/server-kit/http-client';
 import {
   logInViaWebPros,
   msgCodeOf,
@@ -10,6 +10,7 @@ import {
   submitLoginForm,
   TEST_ROOT_PASSWORD,
   type TestEnv,
+  testCertificates,
 } from '../../test-support/harness.js';
 import {
   codeAt,
@@ -166,6 +167,29 @@ describe('WHM 2FA at login (WHM Login Security)', () => {
     assert.equal(later.headers.get('retry-after'), '60');
     clock.advance(60_000);
     assert.equal((await submitSecurityCode(env, later, codeAt(secret, clock))).status, 303);
+  });
+
+  test('one session per 2FA user: logging out in one browser logs out the others (§10)', async () => {
+    const otherBrowser = createHttpClient({ ca: (await testCertificates()).caPem });
+    const other: TestEnv = { ...env, browser: otherBrowser };
+    try {
+      const homeOf = async (who: TestEnv) => {
+        const ok = await submitSecurityCode(who, await passwordLoginAsRoot(who), codeAt(secret, clock));
+        clock.advance(STEP_MS); // a code's time step is accepted once per user
+        const home = await who.browser.get(new URL(ok.location ?? '', env.url).href);
+        assert.equal(titleOf(home), 'WHM Home');
+        return home.url;
+      };
+      await homeOf(env);
+      const otherHome = await homeOf(other);
+
+      const loggedOut = await env.browser.get(`${env.url}/logout/`);
+      assert.match(noticeTextOf(loggedOut) ?? '', /You have logged out\./);
+      const after = await otherBrowser.get(otherHome);
+      assert.equal(titleOf(after), 'WHM Login', 'the other browser’s session ended too');
+    } finally {
+      await otherBrowser.close();
+    }
   });
 
   test('with the policy off the configured user is not asked; removing 2FA through the API skips the page too', async () => {
