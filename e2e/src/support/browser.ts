@@ -23,9 +23,17 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** Debian's chromium driven by playwright-core, headless, with a fresh profile. */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+/**
+ * Debian's chromium driven by playwright-core, headless, with a fresh profile. `env` replaces the
+ * browser's environment (e.g. HOME, whose ~/.pki/nssdb holds the certificates Chromium trusts).
+ */
+export async function launchBrowser(options: { env?: Record<string, string | undefined> } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    ...(options.env ? { env: options.env } : {}),
+  });
 }
 
 /** A fresh browser context that accepts the sandbox's local CA certificates. */

@@ -7,6 +7,7 @@ import { runCode, runReset, runTotp } from './cli/codes.js';
 import { type CliIo, CommandFailure, targetOf, UsageError } from './cli/context.js';
 import { runDoctor } from './cli/doctor.js';
 import { runSeed } from './cli/seed.js';
+import { runTrust, trustOptionsOf } from './cli/trust.js';
 import { runUsers, USERS_USAGE } from './cli/users.js';
 
 export const USAGE = `Usage: extauth-sandbox <command> [options]   (in this repository: pnpm sandbox <command>)
@@ -19,6 +20,8 @@ Commands:
   totp EMAIL|SECRET [--seed FILE]   print the current TOTP code
   reset                      put the IdP back to its seed (accounts, clients, sessions, clock)
   doctor                     check ports, certificates, issuer reachability and clocks
+  trust [--remove]           trust the sandbox CA in this user's Chromium and Firefox (certutil),
+                             or print the steps for this system; --remove undoes it
 
 The running sandbox is found through the same environment variables as pnpm start (SANDBOX_DATA_DIR,
 IDP_PORT, IDP_ISSUER, PANEL_PORT, IDP_ADMIN_TOKEN, ...; see the README). Exit codes: 0 done,
@@ -30,6 +33,7 @@ const OPTIONS = {
   'given-name': { type: 'string' },
   'family-name': { type: 'string' },
   mfa: { type: 'boolean' },
+  remove: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +84,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'doctor':
         expect(rest, 0, 'no arguments after doctor');
         return (await runDoctor(targetOf(env), io)) ? 0 : 1;
+      case 'trust':
+        expect(rest, 0, 'no arguments after trust (use --remove to undo)');
+        runTrust(targetOf(env), trustOptionsOf(env, values.remove === true), io);
+        return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
