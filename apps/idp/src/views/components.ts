@@ -5,9 +5,34 @@ export function csrfInput(token: string): Html {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 }
 
-/** A sentence about the whole form, announced when the page loads. */
+/**
+ * A sentence about the whole form, announced when the page loads. Pages put it under the form's
+ * buttons, so a refused submit does not move the fields the person is about to correct.
+ */
 export function formAlert(id: string, message: string | undefined): Html {
   return message ? html`<p class="alert" id="${id}" role="alert">${message}</p>` : html``;
+}
+
+/**
+ * The field that gets the focus when a form comes back refused: the first one in error, in the
+ * order the form shows them (`autofocus`, so it works without JavaScript).
+ */
+export function firstInvalid<K extends string>(
+  order: readonly K[],
+  errors: Partial<Record<K, string | undefined>> | undefined,
+): K | undefined {
+  return order.find((name) => Boolean(errors?.[name]));
+}
+
+/** The attribute that puts the focus on a field when the page loads. */
+export const autofocusIf = (focus: boolean | undefined): Html | '' => (focus ? html` autofocus` : '');
+
+/**
+ * A field's error line. The line is there even when empty, so an error that fits on it does not
+ * push the rest of the form down.
+ */
+export function fieldError(id: string, message: string | undefined): Html {
+  return message ? html`<p class="field-error" id="${id}">${message}</p>` : html`<p class="field-error"></p>`;
 }
 
 export interface TextFieldProps {
@@ -22,6 +47,8 @@ export interface TextFieldProps {
   error?: string | undefined;
   /** Ids of other messages that describe this field (a form-level alert). */
   describedBy?: readonly string[];
+  /** The first field in error: the focus starts here. */
+  autofocus?: boolean | undefined;
 }
 
 export function textField(props: TextFieldProps): Html {
@@ -34,8 +61,8 @@ export function textField(props: TextFieldProps): Html {
           props.value !== undefined ? html` value="${props.value}"` : ''
         } autocomplete="${props.autocomplete}"${props.required === false ? '' : html` required`}${
           invalid ? html` aria-invalid="true" aria-describedby="${describedBy.join(' ')}"` : ''
-        }>
-        ${props.error ? html`<p class="field-error" id="${errorId}">${props.error}</p>` : ''}
+        }${autofocusIf(props.autofocus)}>
+        ${fieldError(errorId, props.error)}
       </div>`;
 }
 
@@ -50,6 +77,7 @@ export interface CheckboxFieldProps {
   label: string;
   checked: boolean;
   error?: string | undefined;
+  autofocus?: boolean | undefined;
 }
 
 export function checkboxField(props: CheckboxFieldProps): Html {
@@ -57,8 +85,8 @@ export function checkboxField(props: CheckboxFieldProps): Html {
   return html`<div class="checkbox">
         <input type="checkbox" id="${props.id}" name="${props.name}" value="on"${props.checked ? html` checked` : ''}${
           props.error ? html` aria-invalid="true" aria-describedby="${errorId}"` : ''
-        }>
+        }${autofocusIf(props.autofocus)}>
         <label for="${props.id}">${props.label}</label>
       </div>
-      ${props.error ? html`<p class="field-error" id="${errorId}">${props.error}</p>` : ''}`;
+      ${fieldError(errorId, props.error)}`;
 }

@@ -1,5 +1,5 @@
 import { html } from '@extauth/server-kit/html';
-import { checkboxField, csrfInput, formAlert, formNotice, textField } from '../../views/components.js';
+import { checkboxField, csrfInput, firstInvalid, formAlert, formNotice, textField } from '../../views/components.js';
 import { renderPage, type ViewContext } from '../../views/layout.js';
 import { newsletterLabel } from '../signup/signup.views.js';
 import type { MfaState } from './account.js';
@@ -40,6 +40,8 @@ const formatTime = (date: Date) => `${date.toISOString().slice(0, 16).replace('T
 
 export function renderAccountPage(view: ViewContext, model: AccountPageModel): string {
   const { account, errors = {} } = model;
+  const nameFocus = firstInvalid(['first_name', 'last_name'], errors.name);
+  const passwordFocus = firstInvalid(['current_password', 'new_password'], errors.password);
   return renderPage(view, {
     title: 'Your account',
     body: html`<h1>Welcome to your ${view.brand} Account!</h1>
@@ -67,31 +69,31 @@ export function renderAccountPage(view: ViewContext, model: AccountPageModel): s
       <h2>Account settings</h2>
       <section aria-labelledby="name-heading">
         <h3 id="name-heading">Name</h3>
-        ${formAlert('name-error', errors.name?.form)}
         <form method="post" action="${model.actions.name}" novalidate>
           ${csrfInput(model.csrfToken)}
-          ${textField({ id: 'first_name', name: 'first_name', label: 'First name', type: 'text', value: model.nameValues.firstName, autocomplete: 'given-name', error: errors.name?.first_name })}
-          ${textField({ id: 'last_name', name: 'last_name', label: 'Last name', type: 'text', value: model.nameValues.lastName, autocomplete: 'family-name', error: errors.name?.last_name })}
+          ${textField({ id: 'first_name', name: 'first_name', label: 'First name', type: 'text', value: model.nameValues.firstName, autocomplete: 'given-name', error: errors.name?.first_name, autofocus: nameFocus === 'first_name' })}
+          ${textField({ id: 'last_name', name: 'last_name', label: 'Last name', type: 'text', value: model.nameValues.lastName, autocomplete: 'family-name', error: errors.name?.last_name, autofocus: nameFocus === 'last_name' })}
           <div class="actions"><button type="submit" class="primary">Save</button></div>
+          ${formAlert('name-error', errors.name?.form)}
         </form>
       </section>
       <section aria-labelledby="password-heading">
         <h3 id="password-heading">Password</h3>
-        ${formAlert('password-form-error', errors.password?.form)}
         <form method="post" action="${model.actions.password}" novalidate>
           ${csrfInput(model.csrfToken)}
           <input type="text" value="${account.email}" autocomplete="username" hidden>
-          ${textField({ id: 'current_password', name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', error: errors.password?.current_password })}
-          ${textField({ id: 'new_password', name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', error: errors.password?.new_password })}
+          ${textField({ id: 'current_password', name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', error: errors.password?.current_password, autofocus: passwordFocus === 'current_password' })}
+          ${textField({ id: 'new_password', name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', error: errors.password?.new_password, autofocus: passwordFocus === 'new_password' })}
           <p class="muted">Changing it logs out every other session and forgets every trusted site.</p>
           <div class="actions"><button type="submit" class="primary">Change password</button></div>
+          ${formAlert('password-form-error', errors.password?.form)}
         </form>
       </section>
       <section aria-labelledby="newsletter-heading">
         <h3 id="newsletter-heading">Newsletter</h3>
         <form method="post" action="${model.actions.newsletter}" novalidate>
           ${csrfInput(model.csrfToken)}
-          ${checkboxField({ id: 'newsletter', name: 'newsletter', label: newsletterLabel(view.brand), checked: account.newsletter, error: errors.newsletter })}
+          ${checkboxField({ id: 'newsletter', name: 'newsletter', label: newsletterLabel(view.brand), checked: account.newsletter, error: errors.newsletter, autofocus: errors.newsletter !== undefined })}
           <div class="actions"><button type="submit" class="secondary">Save newsletter choice</button></div>
         </form>
       </section>
@@ -123,7 +125,7 @@ function renderMfaOn(model: AccountPageModel) {
   return html`<p>Enabled. Logins ask for a one-time code from your authenticator app.</p>
         <form method="post" action="${model.actions.mfa}" novalidate>
           ${csrfInput(model.csrfToken)}
-          ${textField({ id: 'proof', name: 'proof', label: 'Password or one-time code', type: 'password', autocomplete: 'current-password', error: model.errors?.mfa })}
+          ${textField({ id: 'proof', name: 'proof', label: 'Password or one-time code', type: 'password', autocomplete: 'current-password', error: model.errors?.mfa, autofocus: model.errors?.mfa !== undefined })}
           <p class="muted">Both actions forget every trusted site.</p>
           <div class="actions">
             <button type="submit" class="secondary" name="action" value="regenerate">Regenerate recovery code</button>

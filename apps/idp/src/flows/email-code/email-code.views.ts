@@ -1,5 +1,5 @@
 import { html } from '@extauth/server-kit/html';
-import { csrfInput, formAlert, formNotice } from '../../views/components.js';
+import { autofocusIf, csrfInput, formAlert, formNotice } from '../../views/components.js';
 import { renderPage, type ViewContext } from '../../views/layout.js';
 
 export interface EmailCodePageModel {
@@ -31,7 +31,6 @@ export function renderEmailCodePage(view: ViewContext, model: EmailCodePageModel
     body: html`<h1>Check your email</h1>
       <p>${intro}</p>
       ${formNotice(model.notice)}
-      ${formAlert(ERROR_ID, model.formError)}
       <form method="post" action="${model.action}" novalidate data-code-form>
         ${csrfInput(model.csrfToken)}
         <fieldset class="code-boxes" data-code-boxes>
@@ -40,7 +39,7 @@ export function renderEmailCodePage(view: ViewContext, model: EmailCodePageModel
             (n) =>
               html`<input id="d${n}" name="d${n}" type="text" inputmode="numeric" maxlength="1" pattern="[0-9]" aria-label="Digit ${n} of 6"${
                 n === 1 ? html` autocomplete="one-time-code"` : html` autocomplete="off"`
-              }${invalid}>`,
+              }${invalid}${autofocusIf(n === 1 && model.formError !== undefined)}>`,
           )}
         </fieldset>
         <div class="field" data-code-fallback>
@@ -48,6 +47,7 @@ export function renderEmailCodePage(view: ViewContext, model: EmailCodePageModel
           <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="12"${invalid}>
         </div>
         <div class="actions"><button type="submit" class="primary">Next</button></div>
+        ${formAlert(ERROR_ID, model.formError)}
       </form>
       <p class="muted">No email? Check the spam folder, or <a href="${model.resendHref}">Resend code</a></p>`,
   });

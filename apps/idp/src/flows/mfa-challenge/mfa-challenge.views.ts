@@ -41,6 +41,7 @@ export function renderRecoveryLoginPage(view: ViewContext, model: ChallengePageM
           type: 'text',
           autocomplete: 'off',
           error: model.error,
+          autofocus: model.error !== undefined,
         })}
         <div class="actions"><button type="submit" class="primary">Continue</button></div>
       </form>

@@ -1,5 +1,5 @@
 import { html } from '@extauth/server-kit/html';
-import { csrfInput, formAlert, textField } from '../../views/components.js';
+import { autofocusIf, csrfInput, formAlert, textField } from '../../views/components.js';
 import { renderPage, type ViewContext } from '../../views/layout.js';
 
 export interface SecureYourAccountModel {
@@ -20,6 +20,7 @@ export function oneTimeCodeField(error: string | undefined) {
     type: 'text',
     autocomplete: 'one-time-code',
     error,
+    autofocus: error !== undefined,
   });
 }
 
@@ -58,16 +59,16 @@ export function renderAlmostTherePage(view: ViewContext, model: AlmostThereModel
       <p><code class="recovery-code" id="recovery-code">${model.recoveryCode}</code></p>
       <p><button type="button" class="secondary" data-copy-code="recovery-code" hidden>Copy code</button></p>
       <p class="muted">Store it somewhere safe, such as a password manager. It is shown only now, and works once: using it issues a new one.</p>
-      ${formAlert('recorded-error', model.error)}
       <form method="post" action="${model.action}" novalidate>
         ${csrfInput(model.csrfToken)}
         <div class="checkbox">
           <input type="checkbox" id="recorded" name="recorded" value="on" required${
             model.error ? html` aria-invalid="true" aria-describedby="recorded-error"` : ''
-          }>
+          }${autofocusIf(model.error !== undefined)}>
           <label for="recorded">I have safely recorded this code</label>
         </div>
         <div class="actions"><button type="submit" class="primary">Continue</button></div>
+        ${formAlert('recorded-error', model.error)}
       </form>`,
   });
 }

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { PanelDeps, PanelState } from '../../deps.js';
-import { paths, routes } from '../../http/routes.js';
+import { routes } from '../../http/routes.js';
 import { authenticatedSession } from '../../http/session-cookie.js';
 import { renderHomePage } from './home.views.js';
 
@@ -15,9 +15,8 @@ export function registerHomeRoutes(router: Router<PanelState>, deps: PanelDeps):
     ctx.body = renderHomePage({
       username: session.username,
       csrfToken: ctx.state.csrfToken,
-      logoutAction: paths.securedLogout(session.securityToken),
-      manageExternalAuthHref: session.username === 'root' ? paths.manageProviders(session.securityToken) : undefined,
-      twoFactorAuthHref: session.username === 'root' ? paths.tfaMyAccount(session.securityToken) : undefined,
+      securityToken: session.securityToken,
+      isRoot: session.username === 'root',
       loggedInWith: external ? displayName(external.providerId) : 'a password',
       linkedIdentities: deps.links.listLinksOfUser(session.username).map((link) => ({
         providerDisplayName: displayName(link.providerId),

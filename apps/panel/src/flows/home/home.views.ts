@@ -1,6 +1,5 @@
-import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { html } from '@extauth/server-kit/html';
-import { renderPage } from '../../views/layout.js';
+import { renderWhmPage, scrollableTable } from '../../views/whm-frame.js';
 
 export interface LinkedIdentityModel {
   providerDisplayName: string;
@@ -13,14 +12,12 @@ export interface LinkedIdentityModel {
 export interface HomePageModel {
   username: string;
   csrfToken: string;
-  logoutAction: string;
+  securityToken: string;
+  /** Root sees Security Center (Manage External Authentications, Two-Factor Authentication). */
+  isRoot: boolean;
   /** How this session logged in, e.g. "WebPros" or "password". */
   loggedInWith: string;
   linkedIdentities: readonly LinkedIdentityModel[];
-  /** Security Center » Manage External Authentications, for root only. */
-  manageExternalAuthHref: string | undefined;
-  /** Security Center » Two-Factor Authentication, for root only. */
-  twoFactorAuthHref: string | undefined;
 }
 
 function readableUtc(iso: string): string {
@@ -37,46 +34,36 @@ export function renderHomePage(model: HomePageModel): string {
             <td><time datetime="${link.linkedAt}">${readableUtc(link.linkedAt)}</time></td>
           </tr>`,
   );
-  return renderPage({
+  const frame = {
     title: 'WHM Home',
-    bodyClass: 'home-page',
-    body: html`<header class="topbar">
-      <span class="brand-mark">WHM</span>
-      <span class="spacer"></span>
-      <span id="logged-in-user">Logged in as <strong>${model.username}</strong></span>
-      <form id="logout-form" class="logout-form" action="${model.logoutAction}" method="post">
-        <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
-        <button id="logout" class="button-link" type="submit">Log out</button>
-      </form>
-    </header>
-    <main class="home-main">
-      <h1>WHM Home</h1>
-      <section aria-labelledby="session-heading">
+    securityToken: model.securityToken,
+    username: model.username,
+    csrfToken: model.csrfToken,
+    showSecurityCenter: model.isRoot,
+    current: 'home' as const,
+  };
+  return renderWhmPage(
+    frame,
+    html`<h1>WHM Home</h1>
+      <section class="whm-box" aria-labelledby="session-heading">
         <h2 id="session-heading">Your session</h2>
         <p>You are logged in as <strong>${model.username}</strong> (signed in with ${model.loggedInWith}).</p>
       </section>
-      ${
-        model.manageExternalAuthHref
-          ? html`<section aria-labelledby="security-heading">
-        <h2 id="security-heading">Security Center</h2>
-        <p><a id="manage-external-auth" href="${model.manageExternalAuthHref}">Manage External Authentications</a></p>
-        ${model.twoFactorAuthHref ? html`<p><a id="two-factor-auth" href="${model.twoFactorAuthHref}">Two-Factor Authentication</a></p>` : ''}
-      </section>`
-          : ''
-      }
-      <section aria-labelledby="links-heading">
+      <section class="whm-box" aria-labelledby="links-heading">
         <h2 id="links-heading">Linked external accounts</h2>
         ${
           rows.length > 0
-            ? html`<table id="linked-accounts">
+            ? scrollableTable(
+                'Linked external accounts',
+                html`<table id="linked-accounts">
           <thead><tr><th scope="col">Provider</th><th scope="col">Preferred username</th><th scope="col">Subject</th><th scope="col">Linked</th></tr></thead>
           <tbody>
           ${rows}
           </tbody>
-        </table>`
+        </table>`,
+              )
             : html`<p id="no-linked-accounts">There are no alternative authentication methods for this user.</p>`
         }
-      </section>
-    </main>`,
-  });
+      </section>`,
+  );
 }

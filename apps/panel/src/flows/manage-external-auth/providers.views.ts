@@ -2,6 +2,7 @@ import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { type Html, html } from '@extauth/server-kit/html';
 import type { WhmService } from '@extauth/shared/contract';
 import { DISPLAY_FIELD_LABELS, MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
+import { scrollableTable } from '../../views/whm-frame.js';
 
 export interface ProviderRowModel {
   id: string;
@@ -19,7 +20,9 @@ export function renderProvidersList(
   csrfToken: string,
 ): Html {
   if (rows.length === 0) return html`<p id="no-providers">${T.noProviders}</p>`;
-  return html`<table id="providers">
+  return scrollableTable(
+    T.providerColumn,
+    html`<table id="providers">
         <thead><tr><th scope="col">${T.providerColumn}</th>${services.map((s) => html`<th scope="col">${T.statusColumn(s)}</th>`)}<th scope="col"><span class="visually-hidden">${T.configure}</span></th></tr></thead>
         <tbody>
         ${rows.map(
@@ -43,7 +46,8 @@ export function renderProvidersList(
           </tr>`,
         )}
         </tbody>
-      </table>`;
+      </table>`,
+  );
 }
 
 export interface ConfigureModel {
@@ -79,7 +83,7 @@ export function renderConfigureForm(m: ConfigureModel): Html {
         </fieldset>
         <fieldset><legend>${T.redirectUris}</legend>
           <ul id="redirect-uris">${m.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul>
-          <input id="confirm_redirect_uris" name="confirm_redirect_uris" type="checkbox" value="1" required${m.confirmError ? html` aria-invalid="true" aria-describedby="confirm-error"` : ''}>
+          <input id="confirm_redirect_uris" name="confirm_redirect_uris" type="checkbox" value="1" required${m.confirmError ? html` aria-invalid="true" aria-describedby="confirm-error" autofocus` : ''}>
           <label for="confirm_redirect_uris" class="inline">${T.confirmUrls}</label>
           ${m.confirmError ? html`<p id="confirm-error" class="field-error">${T.required}</p>` : ''}
         </fieldset>

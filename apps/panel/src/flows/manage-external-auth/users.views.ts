@@ -1,6 +1,7 @@
 import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { type Html, html } from '@extauth/server-kit/html';
 import { MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
+import { scrollableTable } from '../../views/whm-frame.js';
 
 export interface UserRowModel {
   username: string;
@@ -11,7 +12,9 @@ export interface UserRowModel {
 /** §6.3 users list. */
 export function renderUsersList(rows: readonly UserRowModel[]): Html {
   if (rows.length === 0) return html`<p id="no-users">${T.noUsers}</p>`;
-  return html`<table id="users">
+  return scrollableTable(
+    T.usersTab,
+    html`<table id="users">
         <thead><tr><th scope="col">${T.usernameColumn}</th><th scope="col">${T.servicesColumn}</th><th scope="col">${T.manageColumn}</th></tr></thead>
         <tbody>
         ${rows.map(
@@ -19,7 +22,8 @@ export function renderUsersList(rows: readonly UserRowModel[]): Html {
             html`<tr id="user-${r.username}"><td>${r.username}</td><td>${r.services}</td><td><a href="${r.manageHref}" aria-label="Manage ${r.username}">Manage</a></td></tr>`,
         )}
         </tbody>
-      </table>`;
+      </table>`,
+  );
 }
 
 export interface UserLinkModel {
@@ -35,7 +39,9 @@ export function renderUserLinks(username: string, links: readonly UserLinkModel[
       ${
         links.length === 0
           ? html`<p id="no-links">${T.noLinks}</p>`
-          : html`<table id="user-links">
+          : scrollableTable(
+              T.methodColumn,
+              html`<table id="user-links">
         <thead><tr><th scope="col">${T.methodColumn}</th><th scope="col"><span class="visually-hidden">${T.unlink}</span></th></tr></thead>
         <tbody>
         ${links.map(
@@ -43,7 +49,8 @@ export function renderUserLinks(username: string, links: readonly UserLinkModel[
             html`<tr><td>${l.providerDisplayName} (${l.preferredUsername}) <code class="subject">${l.subject}</code></td><td><a class="button-secondary" href="${l.unlinkHref}">${T.unlink}</a></td></tr>`,
         )}
         </tbody>
-      </table>`
+      </table>`,
+            )
       }
       <p><a href="${backHref}">${T.goBack}</a></p>`;
 }

@@ -66,12 +66,18 @@ function renderButtons(buttons: readonly LoginButtonModel[]): Html {
 /** WHM's login page (spec §4): title "WHM Login", form `login_form` posting to `/login/`. */
 export function renderLoginPage(model: LoginPageModel): string {
   const describedBy = model.notice ? html` aria-describedby="${NOTICE_ID}"` : '';
+  // After a refused login the cursor waits where the person types next (no script needed).
+  const refused = model.notice?.kind === 'error';
+  const focusUser = refused && model.username === '' ? html` autofocus` : '';
+  const focusPass = refused && model.username !== '' ? html` autofocus` : '';
   return renderPage({
     title: 'WHM Login',
     bodyClass: 'login-page',
     extraStylesheets: model.buttons.length > 0 ? [paths.providerButtonStyles()] : [],
     body: html`<main class="login-container">
       <header class="login-brand"><span class="brand-mark">WHM</span></header>
+      <h1 class="visually-hidden">WHM Login</h1>
+      <div class="login-status">
       ${model.notice ? renderNotice(model.notice) : ''}
       ${
         model.linkBanner
@@ -84,15 +90,16 @@ export function renderLoginPage(model: LoginPageModel): string {
           ? html`<div id="panel-ini-warning" class="notice error-notice" role="alert">${model.configWarning}</div>`
           : ''
       }
+      </div>
       ${
         model.selection
           ? renderSelection(model.selection, model.csrfToken)
           : html`<form id="login_form" action="${paths.loginSubmit()}" method="post">
         <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
         <label for="user">Username</label>
-        <input id="user" name="user" type="text" value="${model.username}" placeholder="Enter your username." autocomplete="username" autocapitalize="none" spellcheck="false" required${describedBy}>
+        <input id="user" name="user" type="text" value="${model.username}" placeholder="Enter your username." autocomplete="username" autocapitalize="none" spellcheck="false" required${describedBy}${focusUser}>
         <label for="pass">Password</label>
-        <input id="pass" name="pass" type="password" placeholder="Enter your account password." autocomplete="current-password" required${describedBy}>
+        <input id="pass" name="pass" type="password" placeholder="Enter your account password." autocomplete="current-password" required${describedBy}${focusPass}>
         <button id="login_submit" class="button-primary" type="submit">Log in</button>
       </form>`
       }

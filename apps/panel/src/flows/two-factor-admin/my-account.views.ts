@@ -50,7 +50,7 @@ export interface SetUpModel {
 
 /** "Set Up Two-Factor Authentication": QR code, *Account*, *Key*, "Security Code", "Configure Two-Factor Authentication". */
 export function renderSetUp(m: SetUpModel): Html {
-  const describedBy = m.error ? html` aria-describedby="tfa-setup-error" aria-invalid="true"` : '';
+  const describedBy = m.error ? html` aria-describedby="tfa-setup-error" aria-invalid="true" autofocus` : '';
   return html`<section aria-labelledby="tfa-setup-heading">
         <h2 id="tfa-setup-heading">${T.setUp}</h2>
         <p>${T.scanHint}</p>
@@ -59,13 +59,13 @@ export function renderSetUp(m: SetUpModel): Html {
           <dt>${T.account}</dt><dd id="tfa-account">${m.account}</dd>
           <dt>${T.key}</dt><dd><code id="tfa-key">${m.secret}</code></dd>
         </dl>
-        ${m.error ? html`<div id="tfa-setup-error" class="notice error-notice" role="alert">${m.error}</div>` : ''}
         <form id="tfa-configure" class="admin-form" action="${m.configureAction}" method="post">
           ${csrfField(m.csrfToken)}
           <label for="tfa_token">${T.securityCode}</label>
           <input id="tfa_token" name="tfa_token" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required${describedBy}>
           <button type="submit" class="button-primary">${T.configure}</button>
           <a class="button-secondary" href="${m.cancelHref}">${T.cancel}</a>
+          ${m.error ? html`<div id="tfa-setup-error" class="notice error-notice" role="alert">${m.error}</div>` : ''}
         </form>
       </section>`;
 }

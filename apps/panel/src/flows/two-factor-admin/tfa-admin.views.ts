@@ -2,7 +2,7 @@ import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { type Html, html } from '@extauth/server-kit/html';
 import { TWO_FACTOR_ADMIN as T } from '@extauth/shared/two-factor-texts';
 import { paths } from '../../http/routes.js';
-import { renderPage } from '../../views/layout.js';
+import { renderNotices, renderWhmPage, scrollableTable } from '../../views/whm-frame.js';
 
 export type TfaTab = 'myaccount' | 'users' | 'settings';
 
@@ -31,35 +31,27 @@ function renderPolicy(frame: TfaFrameModel): Html {
       </section>`;
 }
 
-/** WHM's Two-Factor Authentication frame: top bar, breadcrumb, the policy switch, the three tabs. */
+/** WHM's Two-Factor Authentication frame: breadcrumb, the policy switch, the three tabs, notices. */
 export function renderTfaAdminPage(frame: TfaFrameModel, body: Html): string {
   const token = frame.securityToken;
   const tab = (id: TfaTab, label: string, href: string) =>
     html`<a class="tab${frame.tab === id ? ' active' : ''}" href="${href}"${frame.tab === id ? html` aria-current="page"` : ''}>${label}</a>`;
-  return renderPage({
-    title: T.title,
-    bodyClass: 'admin-page',
-    body: html`<header class="topbar">
-      <a class="brand-mark" href="${paths.home(token)}">WHM</a>
-      <span class="spacer"></span>
-      <span id="logged-in-user">Logged in as <strong>${frame.username}</strong></span>
-      <form id="logout-form" class="logout-form" action="${paths.securedLogout(token)}" method="post">
-        ${csrfField(frame.csrfToken)}
-        <button id="logout" class="button-link" type="submit">Log out</button>
-      </form>
-    </header>
-    <main class="home-main">
-      <nav class="breadcrumb" aria-label="Breadcrumb"><a href="${paths.home(token)}">Home</a> » Security Center » ${T.title}</nav>
+  return renderWhmPage(
+    {
+      title: T.title,
+      securityToken: token,
+      username: frame.username,
+      csrfToken: frame.csrfToken,
+      showSecurityCenter: true,
+      current: 'two-factor-auth',
+    },
+    html`<nav class="breadcrumb" aria-label="Breadcrumb"><a href="${paths.home(token)}">Home</a> » Security Center » ${T.title}</nav>
       <h1>${T.title}</h1>
       ${renderPolicy(frame)}
-      <nav class="tabs">${tab('myaccount', T.myAccountTab, paths.tfaMyAccount(token))}${tab('users', T.usersTab, paths.tfaUsers(token))}${tab('settings', T.settingsTab, paths.tfaSettings(token))}</nav>
-      ${frame.notices.map(
-        (n) =>
-          html`<div class="notice ${n.kind}-notice" role="${n.kind === 'error' ? 'alert' : 'status'}">${n.text}</div>`,
-      )}
-      ${body}
-    </main>`,
-  });
+      <nav class="tabs" aria-label="${T.title}">${tab('myaccount', T.myAccountTab, paths.tfaMyAccount(token))}${tab('users', T.usersTab, paths.tfaUsers(token))}${tab('settings', T.settingsTab, paths.tfaSettings(token))}</nav>
+      ${renderNotices(frame.notices)}
+      ${body}`,
+  );
 }
 
 export interface TfaUserRowModel {
@@ -72,7 +64,9 @@ export function renderTfaUsers(rows: readonly TfaUserRowModel[], action: string,
   if (rows.length === 0) return html`<p id="no-tfa-users">${T.noUsers}</p>`;
   return html`<form id="tfa-users-form" action="${action}" method="post">
         ${csrfField(csrfToken)}
-        <table id="tfa-users">
+        ${scrollableTable(
+          T.usersTab,
+          html`<table id="tfa-users">
           <thead><tr><th scope="col">${T.selectColumn}</th><th scope="col">${T.usernameColumn}</th><th scope="col">${T.domainColumn}</th><th scope="col"><span class="visually-hidden">${T.disable}</span></th></tr></thead>
           <tbody>
           ${rows.map(
@@ -84,7 +78,8 @@ export function renderTfaUsers(rows: readonly TfaUserRowModel[], action: string,
           </tr>`,
           )}
           </tbody>
-        </table>
+        </table>`,
+        )}
         <p class="tfa-bulk">
           <button type="submit" class="button-secondary" name="bulk" value="selected">${T.disableSelected}</button>
           <button type="submit" class="button-secondary" name="bulk" value="all">${T.disableAll}</button>
@@ -107,7 +102,7 @@ export function renderTfaSettings(m: TfaSettingsModel): Html {
         ${csrfField(m.csrfToken)}
         <fieldset>
           <label for="issuer">${T.issuer}</label>
-          <input id="issuer" name="issuer" type="text" maxlength="64" value="${m.issuer}" placeholder="${m.hostname}" aria-describedby="${describedBy}"${m.error ? html` aria-invalid="true"` : ''}>
+          <input id="issuer" name="issuer" type="text" maxlength="64" value="${m.issuer}" placeholder="${m.hostname}" aria-describedby="${describedBy}"${m.error ? html` aria-invalid="true" autofocus` : ''}>
           <p id="issuer-hint" class="muted">${T.issuerHint}</p>
           ${m.error ? html`<p id="issuer-error" class="field-error">${m.error}</p>` : ''}
         </fieldset>

@@ -23,7 +23,7 @@ export function renderTfaPrompt(model: TfaPromptModel): string {
     body: html`<main class="login-container">
       <header class="login-brand"><span class="brand-mark">WHM</span></header>
       <h1 class="tfa-heading">${T.heading(model.username)}</h1>
-      ${model.error ? html`<div id="${ERROR_ID}" class="notice error-notice" role="alert">${model.error}</div>` : ''}
+      <div class="login-status">${model.error ? html`<div id="${ERROR_ID}" class="notice error-notice" role="alert">${model.error}</div>` : ''}</div>
       <form id="tfa_form" class="tfa-form" action="${model.action}" method="post">
         <input type="hidden" name="${CSRF_FIELD}" value="${model.csrfToken}">
         <label for="tfatoken">${T.codeLabel}</label>
