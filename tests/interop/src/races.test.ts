@@ -79,6 +79,25 @@ async function tokenRequest(form: Record<string, string>) {
 const tokenOutcome = (r: { status: number; body: Record<string, string> }) =>
   r.status === 200 ? '200' : `${r.status} ${r.body.error}`;
 
+/**
+ * The losers of a race replayed the code or refresh token the winner used: a reuse, so the grant
+ * is revoked as it is for a reuse that comes later (RFC 6749 §4.1.2). The winner's tokens are dead.
+ */
+async function assertGrantRevoked(tokens: Record<string, string>, client: { id: string; secret?: string }) {
+  const userinfo = await http.fetch(`${sandbox.issuer}/me`, {
+    headers: { authorization: `Bearer ${tokens.access_token ?? ''}` },
+  });
+  assert.equal(userinfo.status, 401, "the winner's access token is refused after the reuse");
+  await userinfo.arrayBuffer();
+  const refreshed = await tokenRequest({
+    grant_type: 'refresh_token',
+    refresh_token: tokens.refresh_token ?? '',
+    client_id: client.id,
+    ...(client.secret ? { client_secret: client.secret } : {}),
+  });
+  assert.deepEqual(tokenOutcome(refreshed), '400 invalid_grant', "the winner's refresh token is refused too");
+}
+
 describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
   test('an email code (signup): exactly one submit verifies the account', async () => {
     const email = 'race-signup@interop.test';
@@ -187,7 +206,7 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
     const person = createIdpBrowser({ ca: sandbox.ca, redirectPrefix: RP });
     const { callback } = await person.signIn(url, account).finally(() => person.close());
     const code = callback.searchParams.get('code') ?? '';
-    await race(
+    const winner = await race(
       'authorization code',
       SUBMITS,
       () =>
@@ -202,6 +221,7 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
       (r) => r.status === 400 && r.body.error === 'invalid_grant',
       tokenOutcome,
     );
+    await assertGrantRevoked(winner.body, CONFIDENTIAL);
   });
 
   test('a refresh token of a public client (rotating): exactly one refresh succeeds', async () => {
@@ -230,7 +250,7 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
     assert.equal(tokens.status, 200);
     const refreshToken = tokens.body.refresh_token ?? '';
     assert.ok(refreshToken);
-    await race(
+    const winner = await race(
       'refresh token (public client)',
       SUBMITS,
       () => tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: PUBLIC_ID }),
@@ -238,5 +258,6 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
       (r) => r.status === 400 && r.body.error === 'invalid_grant',
       tokenOutcome,
     );
+    await assertGrantRevoked(winner.body, { id: PUBLIC_ID });
   });
 });

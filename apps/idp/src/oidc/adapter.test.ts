@@ -66,6 +66,26 @@ describe('oidc-provider adapter on SQLite', () => {
     db.close();
   });
 
+  test('a consume that loses revokes the grant: its grant, codes and tokens go, other grants stay', async () => {
+    const { adapter, db } = setup();
+    await adapter('Grant').upsert('g1', { accountId: 'a1', clientId: 'c' }, 600);
+    await adapter('AuthorizationCode').upsert('code-1', { grantId: 'g1' }, 60);
+    await adapter('AccessToken').upsert('at-of-winner', { grantId: 'g1' }, 600);
+    await adapter('RefreshToken').upsert('rt-of-winner', { grantId: 'g1' }, 600);
+    await adapter('Grant').upsert('g2', { accountId: 'a1', clientId: 'c' }, 600);
+    await adapter('AccessToken').upsert('at-of-g2', { grantId: 'g2' }, 600);
+    await adapter('AuthorizationCode').consume('code-1');
+
+    await assert.rejects(adapter('AuthorizationCode').consume('code-1'), { name: 'InvalidGrant' });
+    assert.equal(await adapter('Grant').find('g1'), undefined);
+    assert.equal(await adapter('AuthorizationCode').find('code-1'), undefined);
+    assert.equal(await adapter('AccessToken').find('at-of-winner'), undefined);
+    assert.equal(await adapter('RefreshToken').find('rt-of-winner'), undefined);
+    assert.ok(await adapter('Grant').find('g2'), 'another grant is untouched');
+    assert.ok(await adapter('AccessToken').find('at-of-g2'));
+    db.close();
+  });
+
   test('does not return expired records, and the sweeper deletes them', async () => {
     const { adapter, db, advance, nowMs } = setup();
     await adapter('AccessToken').upsert('short', { grantId: 'g' }, 10);

@@ -60,10 +60,14 @@ export function createOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
         // oidc-provider checks `consumed` on the record it found and then calls consume(); two
         // requests holding the same code or refresh token can both pass that check. The store's
         // conditional UPDATE lets exactly one of them through; the other gets invalid_grant here,
-        // before any token is issued.
-        if (!store.consumeOidcModel(model, sha256Hex(id), nowMs())) {
-          throw new errors.InvalidGrant(`${model} already consumed`);
-        }
+        // before any token is issued. It is a reuse like one that comes later, which oidc-provider
+        // answers by revoking the grant (RFC 6749 §4.1.2, RFC 9700 §4.14.2): so is this one.
+        const idHash = sha256Hex(id);
+        if (store.consumeOidcModel(model, idHash, nowMs())) return;
+        const found = store.findOidcModel(model, idHash, nowMs());
+        const grantId = found ? open(idHash, found).grantId : undefined;
+        if (typeof grantId === 'string') store.revokeOidcGrant(sha256Hex(grantId));
+        throw new errors.InvalidGrant(`${model} already consumed`);
       },
       async destroy(id: string) {
         store.deleteOidcModel(model, sha256Hex(id));

@@ -37,6 +37,8 @@ export interface OidcModelStore {
   consumeOidcModel(model: string, idHash: string, nowMs: number): boolean;
   deleteOidcModel(model: string, idHash: string): void;
   deleteOidcModelsByGrant(model: string, grantIdHash: string): number;
+  /** Deletes a grant and every code and token issued under it, of every model; returns the row count. */
+  revokeOidcGrant(grantIdHash: string): number;
   /** Ends every OIDC session and revokes every grant and token of one account; returns the row count. */
   revokeOidcArtefactsOfAccount(accountIdHash: string): number;
 }
@@ -79,6 +81,10 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
   const destroy = db.prepare('DELETE FROM oidc_models WHERE model = ? AND id_hash = ?');
   const destroyByGrant = db.prepare('DELETE FROM oidc_models WHERE model = ? AND grant_id_hash = ?');
   const destroyOfAccount = db.prepare('DELETE FROM oidc_models WHERE account_id_hash = ?');
+  // A Grant row's own id is the grant id, so its id_hash is the grant id hash of its tokens.
+  const destroyGrant = db.prepare<{ grant: string }>(
+    `DELETE FROM oidc_models WHERE grant_id_hash = @grant OR (model = 'Grant' AND id_hash = @grant)`,
+  );
 
   return {
     saveOidcModel: (row) => {
@@ -113,6 +119,7 @@ export function createSqliteOidcModelStore(db: Db): OidcModelStore {
       destroy.run(model, idHash);
     },
     deleteOidcModelsByGrant: (model, grantIdHash) => destroyByGrant.run(model, grantIdHash).changes,
+    revokeOidcGrant: (grantIdHash) => destroyGrant.run({ grant: grantIdHash }).changes,
     revokeOidcArtefactsOfAccount: (accountIdHash) => destroyOfAccount.run(accountIdHash).changes,
   };
 }
