@@ -18,6 +18,8 @@ describe('loadIdpConfig', () => {
       demo: { email: 'demo@example.com', password: 'sandbox-demo-password' },
       smtp: { host: 'localhost', port: 1025, from: '"WebPros Account" <no-reply@example.com>' },
       loginLimits: { failuresPerAccount: 10, failuresPerIp: 100, windowSeconds: 900 },
+      codeLimits: { failuresPerAccount: 20, failuresPerIp: 100, windowSeconds: 900 },
+      mfaLock: { maxFailures: 5, lockSeconds: 900 },
       emailCodeResendSeconds: 30,
       totpEncryptionKey: undefined,
       adminToken: undefined,
@@ -45,6 +47,11 @@ describe('loadIdpConfig', () => {
         IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
         IDP_LOGIN_MAX_FAILURES_PER_IP: '7',
         IDP_LOGIN_FAILURE_WINDOW_SECONDS: '60',
+        IDP_CODE_MAX_FAILURES_PER_ADDRESS: '4',
+        IDP_CODE_MAX_FAILURES_PER_IP: '8',
+        IDP_CODE_FAILURE_WINDOW_SECONDS: '120',
+        IDP_MFA_MAX_FAILURES: '3',
+        IDP_MFA_LOCK_SECONDS: '30',
         IDP_EMAIL_CODE_RESEND_SECONDS: '5',
         IDP_TOTP_ENCRYPTION_KEY: 'a'.repeat(43),
       },
@@ -60,6 +67,8 @@ describe('loadIdpConfig', () => {
     assert.equal(config.passwordHashing, 'fast');
     assert.equal(config.brand, 'Acme');
     assert.deepEqual(config.loginLimits, { failuresPerAccount: 3, failuresPerIp: 7, windowSeconds: 60 });
+    assert.deepEqual(config.codeLimits, { failuresPerAccount: 4, failuresPerIp: 8, windowSeconds: 120 });
+    assert.deepEqual(config.mfaLock, { maxFailures: 3, lockSeconds: 30 });
     assert.equal(config.emailCodeResendSeconds, 5);
     assert.equal(config.totpEncryptionKey, 'a'.repeat(43));
   });

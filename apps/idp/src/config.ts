@@ -8,6 +8,8 @@ import {
 } from '@extauth/shared/contract';
 import { MIN_PASSWORD_CODE_POINTS } from '@extauth/shared/idp-forms';
 import { z } from 'zod';
+import type { AttemptLimits } from './domain/rate-limits.js';
+import { MFA_LOCK_SECONDS, MFA_MAX_FAILURES, type MfaLock } from './domain/totp.js';
 
 /** The IdP's password rule (spec/webpros-account.md), applied to the seeded demo password too. */
 export { MIN_PASSWORD_CODE_POINTS };
@@ -42,6 +44,11 @@ const envSchema = z.object({
   IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT: envCount(10),
   IDP_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
   IDP_LOGIN_FAILURE_WINDOW_SECONDS: envCount(15 * 60),
+  IDP_CODE_MAX_FAILURES_PER_ADDRESS: envCount(20),
+  IDP_CODE_MAX_FAILURES_PER_IP: envCount(100),
+  IDP_CODE_FAILURE_WINDOW_SECONDS: envCount(15 * 60),
+  IDP_MFA_MAX_FAILURES: envCount(MFA_MAX_FAILURES),
+  IDP_MFA_LOCK_SECONDS: envCount(MFA_LOCK_SECONDS),
   IDP_EMAIL_CODE_RESEND_SECONDS: envCount(30),
   IDP_TOTP_ENCRYPTION_KEY: z
     .string()
@@ -76,7 +83,15 @@ export interface IdpConfig {
   demo: { email: string; password: string };
   smtp: { host: string; port: number; from: string };
   /** Failed password attempts allowed per account and per client IP in one window (spec: rate limits). */
-  loginLimits: { failuresPerAccount: number; failuresPerIp: number; windowSeconds: number };
+  loginLimits: AttemptLimits;
+  /**
+   * Wrong one-time codes allowed per client IP in one window (email codes, TOTP and recovery
+   * codes), and wrong email codes per address across the codes it is sent (each code also dies
+   * after its own 5 tries).
+   */
+  codeLimits: AttemptLimits;
+  /** The MFA lock (spec: 5 wrong codes in a row lock every attempt for 15 minutes). */
+  mfaLock: MfaLock;
   /** At most one email code per address in this many seconds ("Resend code"). */
   emailCodeResendSeconds: number;
   /** AES-256-GCM key for TOTP secrets at rest; when unset, one is generated into idp/secrets.json. */
@@ -108,6 +123,12 @@ export function loadIdpConfig(env: Record<string, string | undefined>, opts: { c
       failuresPerIp: e.IDP_LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: e.IDP_LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    codeLimits: {
+      failuresPerAccount: e.IDP_CODE_MAX_FAILURES_PER_ADDRESS,
+      failuresPerIp: e.IDP_CODE_MAX_FAILURES_PER_IP,
+      windowSeconds: e.IDP_CODE_FAILURE_WINDOW_SECONDS,
+    },
+    mfaLock: { maxFailures: e.IDP_MFA_MAX_FAILURES, lockSeconds: e.IDP_MFA_LOCK_SECONDS },
     emailCodeResendSeconds: e.IDP_EMAIL_CODE_RESEND_SECONDS,
     totpEncryptionKey: e.IDP_TOTP_ENCRYPTION_KEY,
     adminToken: e.IDP_ADMIN_TOKEN,

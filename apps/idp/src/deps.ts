@@ -5,9 +5,10 @@ import type { Logger } from '@extauth/server-kit/logger';
 import type { ScryptParams } from '@extauth/server-kit/passwords';
 import type { Provider } from 'oidc-provider';
 import type { RandomSource } from './domain/random.js';
+import type { MfaLock } from './domain/totp.js';
 import type { TrustCookies } from './flows/consent/trust.js';
+import type { AttemptThrottle } from './http/attempt-throttle.js';
 import type { CodeFlowCookie } from './http/code-flow.js';
-import type { LoginThrottle } from './http/login-throttle.js';
 import type { MfaFlowCookie } from './http/mfa-flow.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AccountSessionStore } from './store/account-sessions.js';
@@ -30,9 +31,13 @@ export interface IdpDeps {
   oidcModels: OidcModelStore;
   csrf: ReturnType<typeof createCsrf>;
   codeFlow: CodeFlowCookie;
-  loginThrottle: LoginThrottle;
+  /** Wrong passwords, per account and per client IP. */
+  loginThrottle: AttemptThrottle;
+  /** Wrong one-time codes (email, TOTP, recovery), per client IP; wrong email codes per address. */
+  codeThrottle: AttemptThrottle;
   mfa: MfaStore;
   mfaFlow: MfaFlowCookie;
+  mfaLock: MfaLock;
   /** AES-256-GCM for TOTP secrets at rest (IDP_TOTP_ENCRYPTION_KEY or secrets.json). */
   totpSealer: Sealer;
   trustedSites: TrustedSiteStore;

@@ -9,6 +9,7 @@ import type { Logger } from '@extauth/server-kit/logger';
 import { DEFAULT_SCRYPT, FAST_TEST_SCRYPT } from '@extauth/server-kit/passwords';
 import { loadOrCreateSecrets } from '@extauth/server-kit/secrets';
 import { startRowSweeper } from '@extauth/server-kit/sqlite';
+import { idpMessages } from '@extauth/shared/idp-messages';
 import type { IdpSeed } from '@extauth/shared/seed';
 import type { ClientMetadata, Provider } from 'oidc-provider';
 import { adminApi } from './admin/admin.routes.js';
@@ -19,8 +20,8 @@ import { createApp } from './app.js';
 import type { IdpConfig } from './config.js';
 import { cryptoRandom, type RandomSource } from './domain/random.js';
 import { createTrustCookies } from './flows/consent/trust.js';
+import { createAttemptThrottle } from './http/attempt-throttle.js';
 import { createCodeFlowCookie } from './http/code-flow.js';
-import { createLoginThrottle } from './http/login-throttle.js';
 import { createMfaFlowCookie } from './http/mfa-flow.js';
 import { idpPaths } from './http/routes.js';
 import { loadScript, loadStylesheet } from './http/stylesheet.js';
@@ -183,7 +184,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
         ...idpExpiredRowTasks(db, {
           nowMs: Date.now,
           clockMs: () => clock.now().getTime(),
-          rateLimitWindowMs: config.loginLimits.windowSeconds * 1000,
+          rateLimitWindowMs: Math.max(config.loginLimits.windowSeconds, config.codeLimits.windowSeconds) * 1000,
         }),
         { name: 'signing_keys', sweepBatch: () => keyControl.sweep().length },
       ],
@@ -228,6 +229,7 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
         : undefined;
 
     const csrf = createCsrf({ cookieName: 'idp_csrf', secret: secrets.csrfSecret });
+    const rateLimits = createSqliteRateLimitStore(db);
     const app = createApp({
       provider,
       accounts,
@@ -237,11 +239,23 @@ export async function startIdp(config: IdpConfig, runtime: IdpRuntime): Promise<
       oidcModels,
       csrf,
       codeFlow: createCodeFlowCookie({ sealer: createSealer(secrets.codeFlowKey), clock }),
-      loginThrottle: createLoginThrottle({
-        rateLimits: createSqliteRateLimitStore(db),
+      loginThrottle: createAttemptThrottle({
+        kind: 'login',
+        rateLimits,
         clock,
+        logger,
         limits: config.loginLimits,
+        messages: { account: idpMessages.login_throttled_account, ip: idpMessages.login_throttled_ip },
       }),
+      codeThrottle: createAttemptThrottle({
+        kind: 'code',
+        rateLimits,
+        clock,
+        logger,
+        limits: config.codeLimits,
+        messages: { account: idpMessages.code_throttled_address, ip: idpMessages.code_throttled_ip },
+      }),
+      mfaLock: config.mfaLock,
       mfa,
       mfaFlow: createMfaFlowCookie({
         sealer: createSealer(secrets.mfaFlowKey),

@@ -39,6 +39,8 @@ export const idpMessages = {
   code_flow_expired: 'This verification has expired or was started in another browser. Please start again.',
   login_throttled_account: 'Too many failed login attempts for this account. Try again later.',
   login_throttled_ip: 'Too many failed login attempts from your network. Try again later.',
+  code_throttled_address: 'Too many wrong codes for this email address. Try again later.',
+  code_throttled_ip: 'Too many wrong codes from your network. Try again later.',
   mail_failed: 'We could not send the email right now. Try again in a moment.',
   reset_expired: 'This password reset has expired. Please start again.',
   password_reset_done: 'Your password has been reset. Log in with your new password.',

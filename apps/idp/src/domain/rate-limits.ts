@@ -1,5 +1,5 @@
-/** The login throttle (spec: per account and per client IP, failures only, configurable). */
-export interface LoginLimits {
+/** An attempt throttle's limits (spec: per account and per client IP, failures only, configurable). */
+export interface AttemptLimits {
   failuresPerAccount: number;
   failuresPerIp: number;
   windowSeconds: number;

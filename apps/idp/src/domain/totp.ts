@@ -6,9 +6,16 @@ export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
 export const TOTP_WINDOW_STEPS = 1;
 export const TOTP_SECRET_BYTES = 20;
-/** spec: "after 5 wrong codes in a row … refused with HTTP 429 … for 15 minutes". */
+/** spec: "after 5 wrong codes in a row … refused with HTTP 429 … for 15 minutes" (the defaults). */
 export const MFA_MAX_FAILURES = 5;
 export const MFA_LOCK_SECONDS = 15 * 60;
+
+/** The MFA lock: this many wrong or replayed codes in a row refuse every attempt for `lockSeconds`. */
+export interface MfaLock {
+  maxFailures: number;
+  lockSeconds: number;
+}
+export const SPEC_MFA_LOCK: MfaLock = { maxFailures: MFA_MAX_FAILURES, lockSeconds: MFA_LOCK_SECONDS };
 /** spec: the enrollment link is single-use and expires after 24 h. */
 export const ENROLLMENT_LINK_TTL_SECONDS = 24 * 60 * 60;
 

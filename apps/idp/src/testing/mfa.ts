@@ -19,6 +19,9 @@ export function totpAt(t: TestIdp, secret: string, steps = 0): Promise<string> {
 
 export const STEP_MS = 30_000;
 
+/** The error under the "One-time code" field of "Verify Your Identity" or "Secure Your Account". */
+export const oneTimeCodeError = (text: string) => /<p class="field-error" id="code-error">([^<]*)<\/p>/.exec(text)?.[1];
+
 /** The secret as "Secure Your Account" shows it for manual entry (groups of four), without spaces. */
 export function secretOn(page: HttpResponse): string {
   const shown = /<code class="secret" id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(page.text)?.[1];

@@ -30,9 +30,11 @@ export const PASSWORD = 'fuzz-password-0123456789';
 export async function createWorld(): Promise<World> {
   const sandbox = await createSandbox({
     env: {
-      // Wrong passwords are part of the hostile input; the limits themselves are tested elsewhere.
+      // Wrong passwords and codes are part of the hostile input; the limits themselves are tested elsewhere.
       IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
       IDP_LOGIN_MAX_FAILURES_PER_IP: '1000000',
+      IDP_CODE_MAX_FAILURES_PER_ADDRESS: '1000000',
+      IDP_CODE_MAX_FAILURES_PER_IP: '1000000',
       PANEL_LOGIN_MAX_FAILURES_PER_USER: '1000000',
       PANEL_LOGIN_MAX_FAILURES_PER_IP: '1000000',
     },

@@ -6,13 +6,14 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { IdpDeps } from '../../deps.js';
 import { requireAccountSession, signedInAccount } from '../../http/account-session.js';
+import { logThrottled } from '../../http/attempt-throttle.js';
 import { formBody } from '../../http/form-body.js';
 import { idpPaths, idpRoutes } from '../../http/routes.js';
 import { mfaLockState } from '../mfa-challenge/mfa-challenge.js';
 import { accountMfaFormSchema } from '../mfa-enrollment/mfa.schema.js';
 import { isMfaActive, sendEnrollmentEmail } from '../mfa-enrollment/mfa-enrollment.js';
 import { refuseOnAccountPage, showAccountPage } from './account.routes.js';
-import { proveAccountHolder, regenerateRecoveryCode, turnOffMfa } from './account-mfa.js';
+import { proofKind, proveAccountHolder, regenerateRecoveryCode, turnOffMfa } from './account-mfa.js';
 
 const done = (ctx: Context, notice: string) => {
   ctx.status = 303;
@@ -45,6 +46,7 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
   const refuseWhileLocked = async (ctx: Context, accountId: string): Promise<boolean> => {
     const lock = mfaLockState(deps, accountId);
     if (!lock.locked) return false;
+    logThrottled(deps.logger, ctx, { attempts: 'mfa', limit: 'account', retryAfterSeconds: lock.retryAfterSeconds });
     await refuseOnAccountPage(deps, ctx, {
       retryAfterSeconds: lock.retryAfterSeconds,
       errors: { mfa: idpMessages.mfa_locked },
@@ -63,8 +65,11 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
       });
       return;
     }
-    // A guessed password here is a password attempt like any other.
-    const throttle = deps.loginThrottle.check(ctx, account.email);
+    // A guessed password here is a password attempt like any other, a guessed code a code attempt.
+    const throttle =
+      proofKind(form.data.proof) === 'code'
+        ? deps.codeThrottle.check(ctx)
+        : deps.loginThrottle.check(ctx, account.email);
     if (!throttle.allowed) {
       await refuseOnAccountPage(deps, ctx, {
         retryAfterSeconds: throttle.retryAfterSeconds,
@@ -75,6 +80,7 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
     const proof = await proveAccountHolder(deps, account, form.data.proof);
     if (!proof.ok) {
       if (proof.error === 'PASSWORD_WRONG') deps.loginThrottle.recordFailure(ctx, account.email);
+      if (proof.error === 'CODE_WRONG') deps.codeThrottle.recordFailure(ctx);
       if (proof.error === 'LOCKED' && (await refuseWhileLocked(ctx, account.id))) return;
       ctx.status = 400;
       await showAccountPage(deps, ctx, { errors: { mfa: idpMessages.mfa_proof_wrong } });

@@ -9,13 +9,16 @@ export type ProofResult =
   | { ok: true }
   | { ok: false; error: 'PASSWORD_WRONG' | 'CODE_WRONG' | 'CODE_REPLAYED' | 'LOCKED' };
 
+/** What a "Password or one-time code" proof is: six digits are a code (passwords are 12+ characters). */
+export const proofKind = (proof: string): 'code' | 'password' => (isTotpFormat(proof) ? 'code' : 'password');
+
 /**
  * "Password or one-time code" on the account page. Six digits are a code (no password is that
  * short: the rule is 12 characters); anything else is the password. Codes obey the same window,
  * replay and lock rules as at login.
  */
 export async function proveAccountHolder(deps: MfaDeps, account: Account, proof: string): Promise<ProofResult> {
-  if (isTotpFormat(proof)) return verifyOneTimeCode(deps, { accountId: account.id, code: proof });
+  if (proofKind(proof) === 'code') return verifyOneTimeCode(deps, { accountId: account.id, code: proof });
   return (await verifyPassword(proof, account.passwordHash)) ? { ok: true } : { ok: false, error: 'PASSWORD_WRONG' };
 }
 

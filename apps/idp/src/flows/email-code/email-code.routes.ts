@@ -67,12 +67,22 @@ export function emailCodeRoutes(deps: IdpDeps): Router {
       showCodePage(deps, ctx, { formError: form.fieldErrors.code ?? idpMessages.form_invalid });
       return;
     }
+    const throttle = deps.codeThrottle.check(ctx, flow.email);
+    if (!throttle.allowed) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(throttle.retryAfterSeconds));
+      showCodePage(deps, ctx, { formError: throttle.message });
+      return;
+    }
     const result = verifyEmailCode(deps, { purpose: flow.purpose, email: flow.email, code: form.data.code });
     if (!result.ok) {
+      // A guess: a wrong code, or digits typed at a code that is dead (not a used or expired one).
+      if (result.error === 'WRONG' || result.error === 'DEAD') deps.codeThrottle.recordFailure(ctx, flow.email);
       ctx.status = 400;
       showCodePage(deps, ctx, { formError: CODE_ERRORS[result.error] });
       return;
     }
+    deps.codeThrottle.recordSuccess(flow.email);
     if (flow.purpose === 'verify_email') {
       deps.accounts.markEmailVerified(result.accountId);
       deps.codeFlow.clear(ctx);

@@ -4,6 +4,7 @@ import { idpMessages } from '@extauth/shared/idp-messages';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { IdpDeps } from '../../deps.js';
+import { logThrottled } from '../../http/attempt-throttle.js';
 import { formBody } from '../../http/form-body.js';
 import { optionalInteraction, uidOf } from '../../http/interaction-scope.js';
 import { mfaFlowOf } from '../../http/mfa-flow.js';
@@ -60,17 +61,28 @@ type ShowPage = (deps: IdpDeps, ctx: Context, error?: string) => void;
 
 /** The lockout on the page that was submitted (spec: Errors): the sentence, 429 and Retry-After. */
 function showLocked(deps: IdpDeps, ctx: Context, show: ShowPage, retryAfterSeconds: number): void {
+  logThrottled(deps.logger, ctx, { attempts: 'mfa', limit: 'account', retryAfterSeconds });
   ctx.status = 429;
   ctx.set('Retry-After', String(retryAfterSeconds));
   show(deps, ctx, idpMessages.mfa_locked);
 }
 
-/** Guard: while this login's account is locked, the page answers every attempt with the lockout. */
+/**
+ * Guard: while this login's account is locked, or this client has guessed too many codes, the
+ * page answers every attempt with the lockout's sentence, 429 and Retry-After.
+ */
 function refuseWhileLocked(deps: IdpDeps, show: ShowPage): Middleware {
   return async (ctx, next) => {
     const lock = mfaLockState(deps, mfaFlowOf(ctx, 'awaiting_second_factor').accountId);
     if (lock.locked) {
       showLocked(deps, ctx, show, lock.retryAfterSeconds);
+      return;
+    }
+    const throttle = deps.codeThrottle.check(ctx);
+    if (!throttle.allowed) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(throttle.retryAfterSeconds));
+      show(deps, ctx, throttle.message);
       return;
     }
     await next();
@@ -98,6 +110,7 @@ export function mfaChallengeRoutes(deps: IdpDeps): Router {
     const result = await verifyOneTimeCode(deps, { accountId, code: form.data.code });
     if (!result.ok) {
       deps.logger.warn('MFA: one-time code refused', { error: result.error, accountId });
+      if (result.error === 'CODE_WRONG') deps.codeThrottle.recordFailure(ctx);
       const lock = mfaLockState(deps, accountId);
       if (result.error === 'LOCKED' && lock.locked) {
         showLocked(deps, ctx, showChallenge, lock.retryAfterSeconds);
@@ -122,6 +135,7 @@ export function mfaChallengeRoutes(deps: IdpDeps): Router {
     const result = redeemRecoveryCode(deps, { accountId, code: form.data.recovery_code });
     if (!result.ok) {
       deps.logger.warn('MFA: recovery code refused', { error: result.error, accountId });
+      if (result.error === 'CODE_WRONG') deps.codeThrottle.recordFailure(ctx);
       const lock = mfaLockState(deps, accountId);
       if (result.error === 'LOCKED' && lock.locked) {
         showLocked(deps, ctx, showRecovery, lock.retryAfterSeconds);

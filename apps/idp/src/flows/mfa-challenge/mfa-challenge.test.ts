@@ -7,6 +7,7 @@ import {
   createMfaUser,
   frozenClock,
   logInWithPassword,
+  oneTimeCodeError,
   recoveryCodeOn,
   STEP_MS,
   secretOn,
@@ -22,7 +23,6 @@ before(async () => {
 });
 after(() => t.close());
 
-const codeError = (text: string) => /<p class="field-error" id="code-error">([^<]*)<\/p>/.exec(text)?.[1];
 /** "Use a recovery code" on a challenge page. */
 const recoveryPage = (browser: HttpClient, page: HttpResponse) => browser.get(hrefOf(page, 'Use a recovery code'));
 const wrongCode = (right: string) => (right === '000000' ? '111111' : '000000');
@@ -80,7 +80,7 @@ describe('MFA challenge at login', () => {
     const second = t.browser();
     const replay = await submitForm(second, await logInWithPassword(t, second, user), '/mfa/challenge', { code });
     assert.equal(replay.status, 400);
-    assert.equal(codeError(replay.text), idpMessages.totp_replayed);
+    assert.equal(oneTimeCodeError(replay.text), idpMessages.totp_replayed);
   });
 
   test('accepts codes from one step before to one step after, and not two (fixed clock)', async () => {
@@ -97,7 +97,7 @@ describe('MFA challenge at login', () => {
       const page = await logInWithPassword(t, browser, user);
       const res = await submitForm(browser, page, '/mfa/challenge', { code: await totpAt(t, user.secret, steps) });
       assert.equal(res.status, accepted ? 303 : 400, `code at ${steps} steps`);
-      if (!accepted) assert.equal(codeError(res.text), idpMessages.totp_wrong);
+      if (!accepted) assert.equal(oneTimeCodeError(res.text), idpMessages.totp_wrong);
     }
   });
 

@@ -1,5 +1,5 @@
 import { generateRecoveryCode, hashRecoveryCode, normalizeRecoveryCode } from '../../domain/recovery-codes.js';
-import { checkTotpCode, MFA_LOCK_SECONDS, MFA_MAX_FAILURES } from '../../domain/totp.js';
+import { checkTotpCode, SPEC_MFA_LOCK } from '../../domain/totp.js';
 import { type MfaDeps, openTotpSecret } from '../mfa-enrollment/mfa-enrollment.js';
 
 /**
@@ -32,8 +32,9 @@ export function mfaLockState(deps: Pick<MfaDeps, 'mfa' | 'clock'>, accountId: st
     : { locked: false };
 }
 
-function recordFailure(deps: Pick<MfaDeps, 'mfa' | 'clock'>, accountId: string): void {
-  deps.mfa.recordMfaFailure(accountId, nowMs(deps), MFA_MAX_FAILURES, MFA_LOCK_SECONDS * 1000);
+function recordFailure(deps: Pick<MfaDeps, 'mfa' | 'clock' | 'mfaLock'>, accountId: string): void {
+  const lock = deps.mfaLock ?? SPEC_MFA_LOCK;
+  deps.mfa.recordMfaFailure(accountId, nowMs(deps), lock.maxFailures, lock.lockSeconds * 1000);
 }
 
 export type SecondFactorResult = { ok: true } | { ok: false; error: 'CODE_WRONG' | 'CODE_REPLAYED' | 'LOCKED' };

@@ -8,6 +8,7 @@ import {
   ENROLLMENT_LINK_TTL_SECONDS,
   formatSecretForDisplay,
   generateTotpSecret,
+  type MfaLock,
 } from '../../domain/totp.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { mfaEnrollmentMessage } from '../../mail/templates.js';
@@ -40,6 +41,8 @@ export interface MfaDeps {
   totpSealer: Sealer;
   clock: Clock;
   random: RandomSource;
+  /** IDP_MFA_MAX_FAILURES / IDP_MFA_LOCK_SECONDS; the spec's 5 and 15 minutes when absent. */
+  mfaLock?: MfaLock;
 }
 
 /** The ciphertext is bound to its account: a secret copied onto another row does not open. */
