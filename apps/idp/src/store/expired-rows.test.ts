@@ -97,3 +97,37 @@ test('the IdP sweep deletes every kind of expired row and keeps the live ones', 
   await sweeper.stop();
   db.close();
 });
+
+test('rows of the sandbox clock are judged by the earlier clock: moving it ahead deletes nothing that comes back', async () => {
+  const db = openIdpDatabase(undefined);
+  const YEAR = 366 * 24 * 60 * MINUTE;
+  db.prepare(
+    `INSERT INTO trusted_sites (id, account_id, client_id, hostname, credential_version, created_at, expires_at)
+     VALUES ('trust', 'a', 'c', 'h', 1, 0, ?)`,
+  ).run(NOW + MINUTE);
+  db.prepare('INSERT INTO oidc_models (model, id_hash, payload, expires_at) VALUES (?, ?, ?, ?)').run(
+    'AccessToken',
+    'expired-on-real-time',
+    'x',
+    NOW - 1,
+  );
+  const sweep = (clockMs: number, nowMs: number) =>
+    startRowSweeper({
+      tasks: idpExpiredRowTasks(db, { nowMs: () => nowMs, clockMs: () => clockMs, rateLimitWindowMs: MINUTE }),
+      intervalMs: 60 * MINUTE,
+      logger: silentLogger,
+    });
+
+  const ahead = sweep(NOW + YEAR, NOW);
+  assert.deepEqual(await ahead.sweepNow(), { oidc_models: 1 }, 'real time still sweeps oidc-provider rows');
+  await ahead.stop();
+  assert.equal(db.prepare('SELECT COUNT(*) FROM trusted_sites').pluck().get(), 1, 'trust a moved clock ended is kept');
+
+  const behind = sweep(NOW, NOW + YEAR);
+  assert.deepEqual(await behind.sweepNow(), {}, 'a clock set back keeps what is live by it');
+  await behind.stop();
+  const later = sweep(NOW + 2 * MINUTE, NOW + 2 * MINUTE);
+  assert.deepEqual(await later.sweepNow(), { trusted_sites: 1 }, 'once both clocks are past it, it goes');
+  await later.stop();
+  db.close();
+});

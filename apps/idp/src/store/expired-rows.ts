@@ -12,13 +12,17 @@ export const RATE_LIMIT_WINDOW_KEPT_MS = 24 * 60 * 60 * 1000;
  * Every IdP table whose rows expire, and when a row is gone for good. oidc-provider's artefacts
  * run on real time (`nowMs`), the sandbox's own rules on its adjustable clock (`clockMs`): each row
  * is judged by the clock that wrote its expiry. A row the app already treats as absent is deleted;
- * nothing here changes what any page or endpoint answers.
+ * nothing here changes what any page or endpoint answers. The admin API can move the sandbox clock
+ * forward and back again, so its rows are judged by the earlier of the two clocks: a row that is
+ * expired only because a test moved the clock ahead is kept, and is live again when the clock is
+ * put back.
  */
 export function idpExpiredRowTasks(
   db: Db,
   options: { nowMs: () => number; clockMs: () => number; rateLimitWindowMs: number },
 ): SweepTask[] {
-  const { nowMs, clockMs } = options;
+  const { nowMs } = options;
+  const clockMs = () => Math.min(options.clockMs(), nowMs());
   const rateLimitKeptMs = Math.max(options.rateLimitWindowMs, RATE_LIMIT_WINDOW_KEPT_MS);
   const byExpiry = (table: string, now: () => number) =>
     expiredRowsTask(db, { name: table, table, expired: 'expires_at <= @now', now });
