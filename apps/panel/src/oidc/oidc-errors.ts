@@ -61,10 +61,14 @@ function unexpectedHttpStatus(err: client.ClientError): number | undefined {
   return undefined;
 }
 
+/** What oauth4webapi attached to an "invalid response" error: the token response body, or the authorization response's parameters. */
+function invalidResponseCause(err: client.ClientError): { body?: unknown; parameters?: unknown } {
+  return (err.cause as { cause?: { body?: unknown; parameters?: unknown } } | undefined)?.cause ?? {};
+}
+
 /** The token response body oauth4webapi attached to an "invalid response" error, if any. */
 function tokenResponseBody(err: client.ClientError): Record<string, unknown> | undefined {
-  const inner = (err.cause as { cause?: { body?: unknown } } | undefined)?.cause;
-  const body = inner?.body;
+  const body = invalidResponseCause(err).body;
   return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
 }
 
@@ -86,8 +90,12 @@ export function translateOidcError(err: unknown): OidcFailure | undefined {
     const code = err.code ?? '';
     if (code === 'OAUTH_INVALID_RESPONSE') {
       const body = tokenResponseBody(err);
-      // Without a body the problem was in the authorization response (e.g. its `iss`).
-      if (!body) return { ...oidcFailure('openid_provider_misconfigured', detail), badCallback: true };
+      if (!body) {
+        // The authorization response (its `iss` or `state`, what the browser brought) is a bad
+        // request; an ID token's claims or header are the IdP's failure (a 502).
+        const failure = oidcFailure('openid_provider_misconfigured', detail);
+        return invalidResponseCause(err).parameters !== undefined ? { ...failure, badCallback: true } : failure;
+      }
       const missingIdToken = typeof body.access_token === 'string' && body.id_token === undefined;
       return oidcFailure(missingIdToken ? 'openid_missing_id_token' : 'openid_unable_to_get_access_token', detail);
     }

@@ -15,7 +15,8 @@ export type FakeOpFault =
   | 'no_id_token'
   | 'bad_signature'
   | 'wrong_nonce'
-  | 'unknown_kid';
+  | 'unknown_kid'
+  | 'no_sub';
 
 export interface FakeAccount {
   sub: string;
@@ -98,7 +99,7 @@ export async function startFakeOp(options: {
     const nonce = state.fault === 'wrong_nonce' ? 'not-the-nonce' : code.nonce;
     const key = state.fault === 'bad_signature' ? impostor.privateKey : signing.privateKey;
     const idToken = await signIdToken(
-      { sub: code.sub, nonce },
+      state.fault === 'no_sub' ? { nonce } : { sub: code.sub, nonce },
       key,
       state.fault === 'unknown_kid' ? 'fake-2' : 'fake-1',
     );

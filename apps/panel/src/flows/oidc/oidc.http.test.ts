@@ -89,6 +89,17 @@ describe('GET /openid_connect/webpros and the callback', () => {
     );
   });
 
+  test('an authorization response with another issuer is refused as a bad request (400), not an IdP failure', async () => {
+    const state = await startedState();
+    const tokenRequests = env.op.state.tokenRequests.length;
+    const res = await callback(
+      `code=abc&state=${encodeURIComponent(state)}&iss=${encodeURIComponent('https://evil.test')}`,
+    );
+    assert.equal(res.status, 400);
+    assert.equal(msgCodeOf(res), 'openid_provider_misconfigured');
+    assert.equal(env.op.state.tokenRequests.length, tokenRequests, 'the code is never sent to the token endpoint');
+  });
+
   test('a callback without code gives missing_openid_code; without state, missing_openid_state', async () => {
     const state = await startedState();
     const noCode = await callback(`state=${encodeURIComponent(state)}`);
@@ -165,12 +176,14 @@ describe('GET /openid_connect/webpros and the callback', () => {
     ],
     ['unknown_kid', 'openid_provider_misconfigured', /possible misconfiguration\./],
     ['wrong_nonce', 'openid_provider_misconfigured', /possible misconfiguration\./],
+    ['no_sub', 'openid_provider_misconfigured', /possible misconfiguration\./],
   ] as const;
   for (const [fault, code, text] of faults) {
     test(`a provider fault "${fault}" gives ${code}`, async () => {
       env.op.state.fault = fault;
       const res = await logInViaWebPros(env);
-      // invalid_grant refuses the code the browser brought: a bad request, not a gateway failure.
+      // invalid_grant refuses the code the browser brought: a bad request; a bad ID token (even one
+      // without `sub`) is the IdP's failure: a gateway error.
       assert.equal(res.status, fault === 'token_error' ? 400 : 502);
       assert.equal(msgCodeOf(res), code);
       assert.match(noticeTextOf(res) ?? '', text);
