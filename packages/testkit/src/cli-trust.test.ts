@@ -81,7 +81,7 @@ describe('extauth-sandbox trust (Linux, certutil)', { skip: process.platform !==
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, new RegExp(`^trusted {3}${nssdb} \\(Chromium/Chrome\\)$`, 'm'));
     assert.match(first.out, new RegExp(`^trusted {3}${profile} \\(Firefox profile abcd1234.default-release\\)$`, 'm'));
-    assert.ok(first.out.includes(`NODE_EXTRA_CA_CERTS="${path.join(firstData, 'tls', 'ca.pem')}"`));
+    assert.ok(first.out.includes(`NODE_EXTRA_CA_CERTS=${path.join(firstData, 'tls', 'ca.pem')}`));
     assert.equal(first.err, '');
     for (const dir of [nssdb, profile]) {
       assert.deepEqual(trusted(dir), { fingerprints: [fingerprintOf(firstData)], flags: ['C,,'] }, dir);
@@ -110,6 +110,30 @@ describe('extauth-sandbox trust (Linux, certutil)', { skip: process.platform !==
     assert.match(again.out, new RegExp(`^not there ${nssdb} `, 'm'));
   });
 
+  test('--remove that leaves the CA in a database is a failure, not "not there"', async () => {
+    // A certutil that lists the CA but refuses to delete it, as a locked or read-only database does.
+    const bin = path.join(tmp, 'stubborn-bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'certutil'), '#!/bin/sh\ncase "$1" in -D) exit 1;; *) exit 0;; esac\n', {
+      mode: 0o755,
+    });
+    const home = freshHome('home-stubborn');
+    const nssdb = path.join(home, '.pki', 'nssdb');
+    fs.mkdirSync(nssdb, { recursive: true });
+    fs.writeFileSync(path.join(nssdb, 'cert9.db'), '');
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: home, SANDBOX_DATA_DIR: firstData };
+    const removed = await cli(['trust', '--remove'], env);
+    assert.equal(removed.code, 1);
+    assert.match(
+      removed.err,
+      new RegExp(`^FAIL {5}${nssdb} \\(Chromium/Chrome\\): "${TRUST_NICKNAME}" is still there`, 'm'),
+    );
+    assert.doesNotMatch(removed.out, /not there/);
+    const added = await cli(['trust'], env);
+    assert.equal(added.code, 1, 'an old copy that cannot be replaced is a failure too');
+    assert.match(added.err, /could not be removed/);
+  });
+
   test('a database certutil cannot write is a failure: its line on stderr and exit code 1', async () => {
     const home = freshHome('home-broken');
     const nssdb = path.join(home, '.pki', 'nssdb');
@@ -125,7 +149,7 @@ describe('extauth-sandbox trust (Linux, certutil)', { skip: process.platform !==
     const home = freshHome('home-no-certutil');
     const res = await cli(['trust'], { PATH: path.join(tmp, 'empty-bin'), HOME: home, SANDBOX_DATA_DIR: firstData });
     assert.equal(res.code, 0, res.err);
-    const ca = JSON.stringify(path.join(firstData, 'tls', 'ca.pem'));
+    const ca = path.join(firstData, 'tls', 'ca.pem');
     assert.ok(res.out.includes('sudo apt install libnss3-tools'), res.out);
     assert.ok(
       res.out.includes(`cp ${ca} /usr/local/share/ca-certificates/extauth-sandbox.crt && update-ca-certificates`),
@@ -163,7 +187,7 @@ describe('extauth-sandbox trust on macOS and Windows: the steps to run', () => {
     assert.deepEqual(fs.readdirSync(home), [], 'nothing changed in HOME');
     return lines;
   };
-  const ca = () => JSON.stringify(path.join(firstData, 'tls', 'ca.pem'));
+  const ca = () => path.join(firstData, 'tls', 'ca.pem');
 
   const thumbprint = () =>
     new X509Certificate(fs.readFileSync(path.join(firstData, 'tls', 'ca.pem'))).fingerprint.replaceAll(':', '');
@@ -171,7 +195,8 @@ describe('extauth-sandbox trust on macOS and Windows: the steps to run', () => {
   test('macOS: security add-trusted-cert into the login keychain, delete-certificate by thumbprint to undo', () => {
     const add = run('darwin', false);
     assert.ok(
-      add.includes(`  security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db ${ca()}`),
+      add.includes(`  security add-trusted-cert -r trustRoot -p ssl -k ~/Library/Keychains/login.keychain-db ${ca()}`),
+      'trusted for TLS servers only (-p ssl)',
     );
     assert.ok(add.includes(`For Node: export NODE_EXTRA_CA_CERTS=${ca()}`));
     assert.match(thumbprint(), /^[0-9A-F]{40}$/);
@@ -180,6 +205,22 @@ describe('extauth-sandbox trust on macOS and Windows: the steps to run', () => {
         `  security delete-certificate -Z ${thumbprint()} ~/Library/Keychains/login.keychain-db`,
       ),
     );
+  });
+
+  test('a path with spaces or quotes is printed as one word of the shell it is for', async () => {
+    const dataDir = await dataDirWithCa("my data's");
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    const target = resolveSandboxTarget({ SANDBOX_DATA_DIR: dataDir });
+    const options = (platform: NodeJS.Platform) => ({
+      ...trustOptionsOf({ HOME: freshHome(`home-quote-${platform}`), PATH: '' }, false),
+      platform,
+    });
+    runTrust(target, options('darwin'), io);
+    runTrust(target, options('win32'), io);
+    const file = path.join(dataDir, 'tls', 'ca.pem');
+    assert.ok(lines.includes(`For Node: export NODE_EXTRA_CA_CERTS='${file.replace("'", "'\\''")}'`), lines.join('\n'));
+    assert.ok(lines.includes(`  certutil -addstore -user Root '${file.replace("'", "''")}'`), lines.join('\n'));
   });
 
   test("Windows: certutil -addstore into the user's Root store, -delstore by thumbprint to undo", () => {

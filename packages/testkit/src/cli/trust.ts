@@ -70,12 +70,23 @@ function certutil(binary: string, args: string[]): { ok: boolean; output: string
   return { ok: res.status === 0, output };
 }
 
-/** Deletes every certificate with our nickname (a re-created CA would otherwise sit next to the old one). */
-function removeFrom(binary: string, db: string): number {
+const isListed = (binary: string, db: string) => certutil(binary, ['-L', '-n', TRUST_NICKNAME, '-d', db]).ok;
+
+/**
+ * Deletes every certificate with our nickname (a re-created CA would otherwise sit next to the old
+ * one). `left` is true when one is still listed afterwards: the database refused the deletion.
+ */
+function removeFrom(binary: string, db: string): { removed: number; left: boolean } {
   let removed = 0;
   // Bounded: one deletion per run of the command that added it, never an endless loop on a broken database.
   while (removed < 100 && certutil(binary, ['-D', '-n', TRUST_NICKNAME, '-d', db]).ok) removed += 1;
-  return removed;
+  return { removed, left: isListed(binary, db) };
+}
+
+/** A path as one word for the shell the printed command is meant for (POSIX sh, or PowerShell). */
+function shellWord(value: string, shell: 'sh' | 'powershell'): string {
+  if (/^[\w@%+=:,./-]+$/.test(value)) return value;
+  return shell === 'sh' ? `'${value.replaceAll("'", "'\\''")}'` : `'${value.replaceAll("'", "''")}'`;
 }
 
 /** The CA's SHA-1 thumbprint, how macOS's security and Windows' certutil name one certificate. */
@@ -85,7 +96,7 @@ function thumbprintOf(caFile: string): string | undefined {
 }
 
 function manualSteps(caFile: string, platform: NodeJS.Platform, remove: boolean): string[] {
-  const quoted = JSON.stringify(caFile);
+  const quoted = shellWord(caFile, platform === 'win32' ? 'powershell' : 'sh');
   const thumbprint = thumbprintOf(caFile);
   const unknownCa = `the CA file ${caFile} is gone: remove the certificate named "extauth-sandbox local development CA …"`;
   if (platform === 'darwin') {
@@ -98,8 +109,8 @@ function manualSteps(caFile: string, platform: NodeJS.Platform, remove: boolean)
         : [`On macOS, ${unknownCa} in Keychain Access (login keychain).`];
     }
     return [
-      'On macOS, trust the CA in your login keychain (Safari, Chrome and, by default, Firefox read it):',
-      `  security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db ${quoted}`,
+      'On macOS, trust the CA for TLS servers in your login keychain (Safari, Chrome and, by default, Firefox read it):',
+      `  security add-trusted-cert -r trustRoot -p ssl -k ~/Library/Keychains/login.keychain-db ${quoted}`,
       `For Node: export NODE_EXTRA_CA_CERTS=${quoted}`,
     ];
   }
@@ -151,8 +162,11 @@ export function runTrust(target: SandboxTarget, options: TrustOptions, io: CliIo
     const db = `sql:${dir}`;
     if (options.remove) {
       if (!fs.existsSync(path.join(dir, 'cert9.db'))) continue;
-      const removed = removeFrom(binary, db);
-      io.out(`${removed > 0 ? 'removed  ' : 'not there'} ${dir} (${reader})`);
+      const { removed, left } = removeFrom(binary, db);
+      if (left) {
+        failed += 1;
+        io.err(`FAIL     ${dir} (${reader}): "${TRUST_NICKNAME}" is still there after certutil -D`);
+      } else io.out(`${removed > 0 ? 'removed  ' : 'not there'} ${dir} (${reader})`);
       continue;
     }
     if (!fs.existsSync(path.join(dir, 'cert9.db'))) {
@@ -170,7 +184,11 @@ export function runTrust(target: SandboxTarget, options: TrustOptions, io: CliIo
         continue;
       }
     }
-    removeFrom(binary, db);
+    if (removeFrom(binary, db).left) {
+      failed += 1;
+      io.err(`FAIL     ${dir} (${reader}): an earlier "${TRUST_NICKNAME}" could not be removed`);
+      continue;
+    }
     const added = certutil(binary, ['-A', '-n', TRUST_NICKNAME, '-t', 'C,,', '-i', target.caFile, '-d', db]);
     if (added.ok) io.out(`trusted   ${dir} (${reader})`);
     else {
@@ -180,8 +198,8 @@ export function runTrust(target: SandboxTarget, options: TrustOptions, io: CliIo
   }
   if (!options.remove) {
     io.out('Restart the browser to pick up the change. Other clients:');
-    io.out(`  Node: export NODE_EXTRA_CA_CERTS=${JSON.stringify(target.caFile)}`);
-    io.out(`  curl: curl --cacert ${JSON.stringify(target.caFile)} ${target.issuer}/.well-known/openid-configuration`);
+    io.out(`  Node: export NODE_EXTRA_CA_CERTS=${shellWord(target.caFile, 'sh')}`);
+    io.out(`  curl: curl --cacert ${shellWord(target.caFile, 'sh')} ${target.issuer}/.well-known/openid-configuration`);
   }
   if (failed > 0) throw new CommandFailure(`${failed} trust store(s) could not be changed (see above)`);
 }
