@@ -8,15 +8,20 @@ export interface ErrorPage {
   message: string;
 }
 
-/** Messages for errors raised by HTTP plumbing (body parser, koa), never their raw text. */
-const PLUMBING_MESSAGES: Record<number, { code: string; message: string }> = {
+/**
+ * Messages for errors raised by HTTP plumbing (body parser, koa, Node's own parser), never their
+ * raw text.
+ */
+export const PLUMBING_MESSAGES: Readonly<Record<number, { code: string; message: string }>> = {
   400: { code: 'bad_request', message: 'The request could not be read. Check the form and try again.' },
   403: { code: 'forbidden', message: 'This request is not allowed.' },
   404: { code: 'not_found', message: 'The page you asked for does not exist.' },
   405: { code: 'method_not_allowed', message: 'This method is not allowed here.' },
+  408: { code: 'request_timeout', message: 'The request took too long to arrive.' },
   413: { code: 'payload_too_large', message: 'The request is too large.' },
   415: { code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
   429: { code: 'rate_limited', message: 'Too many attempts. Wait a moment and try again.' },
+  431: { code: 'headers_too_large', message: 'The address or the headers of this request are too long.' },
 };
 
 const SERVER_ERROR = {

@@ -1,6 +1,8 @@
 import { type RequestListener, STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { PLUMBING_MESSAGES } from './error-handler.js';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js';
 
 export interface RunningServer {
   port: number;
@@ -49,7 +51,8 @@ export function startHttpsServer(options: {
 
 /**
  * Node answers a request it cannot parse (e.g. a query string past its 16 KiB header limit) with
- * a bare status line; this answers with a sentence a person can read, as every other refusal does.
+ * a bare status line; this answers with a sentence a person can read, and the headers every other
+ * answer carries.
  */
 function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
@@ -57,15 +60,18 @@ function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): vo
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message =
-    status === 431
-      ? 'The address or the headers of this request are too long.'
-      : status === 408
-        ? 'The request took too long to arrive.'
-        : 'The request could not be read.';
+  const message = PLUMBING_MESSAGES[status]?.message ?? '';
   const body = `<!doctype html>\n<html lang="en"><title>${status} ${STATUS_CODES[status]}</title><p role="alert">${message}</p></html>\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/html; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
-  );
+  const headers = {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    ...SECURITY_HEADERS,
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
 }

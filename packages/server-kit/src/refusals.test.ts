@@ -8,6 +8,7 @@ import { errorHandler } from './error-handler.js';
 import { createHttpClient } from './http-client.js';
 import { startHttpsServer } from './https-server.js';
 import { silentLogger } from './logger.js';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js';
 import { ensureDevCertificates } from './tls.js';
 
 /** Refusals found by the hostile-input suite (tests/fuzz) that reached clients without a sentence. */
@@ -66,6 +67,8 @@ test('a request Node cannot read (a 40 KB address) gets a 431 with a sentence, n
     assert.equal(res.status, 431);
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(res.text, /role="alert">The address or the headers of this request are too long\./);
+    assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(name), value, name);
     assert.equal((await s.client.get(`${s.url}/`)).text, 'ok', 'the server still answers');
   } finally {
     await s.close();

@@ -4,6 +4,14 @@ import type { Middleware } from 'koa';
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/** The headers every answer carries besides the policy (also those Node writes itself: https-server). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+});
+
 /**
  * Headers every page of both apps carries.
  * No HSTS: it is per host, not per port, and would force the plain-HTTP mail catcher on localhost
@@ -17,12 +25,7 @@ export function securityHeaders(options: { presetCsp?: boolean } = {}): Middlewa
     if (options.presetCsp) ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     await next();
     if (!options.presetCsp) ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    ctx.set({
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    });
+    ctx.set(SECURITY_HEADERS);
     if (ctx.type?.startsWith('text/html') && !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
   };
 }
