@@ -329,9 +329,8 @@ export async function runJourney(
     if (await acknowledge('mfaEnrolled')) return result;
 
     // 3. Another browser: the next login asks for a one-time code and lands on WHM Home through the link.
-    // TOTP steps are single use (the enrolment's included): a person waits for the next code.
-    const nextStep = nextTotpStep(enrolledAt).getTime() - Date.now();
-    if (nextStep > 0) await new Promise((resolve) => setTimeout(resolve, nextStep));
+    // TOTP steps are single use (the enrolment's included), so the login uses the next step's code,
+    // which the IdP's window of ±1 step accepts at once (a person would wait for it instead).
     current = 'log in again with MFA';
     page = undefined;
     const login = await loginViaWebPros({
@@ -340,6 +339,7 @@ export async function runJourney(
       email: result.email,
       password: result.password,
       totpSecret: result.totpSecret,
+      at: nextTotpStep(enrolledAt),
     });
     const mfaPages = login.steps.map((s) => s.page);
     if (!mfaPages.includes('Verify Your Identity')) {
