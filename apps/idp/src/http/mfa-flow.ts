@@ -98,10 +98,12 @@ export function createMfaFlowCookie(deps: {
       const now = deps.clock.now().getTime();
       const expiresAt = now + MFA_FLOW_TTL_SECONDS * 1000;
       const flowId = randomTokenFrom(deps.random);
-      deps.flows.startMfaFlow(
-        { idHash: sha256Hex(flowId), accountId: account.id, credentialVersion: account.credentialVersion, expiresAt },
-        now,
-      );
+      deps.flows.startMfaFlow({
+        idHash: sha256Hex(flowId),
+        accountId: account.id,
+        credentialVersion: account.credentialVersion,
+        expiresAt,
+      });
       const sealed = deps.sealer.seal(JSON.stringify({ ...flow, flowId, expiresAt }), MFA_FLOW_COOKIE);
       ctx.cookies.set(MFA_FLOW_COOKIE, sealed, options);
     },

@@ -19,10 +19,8 @@ export function createSqliteAccountSessionStore(db: Db): AccountSessionStore {
   );
   const end = db.prepare('DELETE FROM account_sessions WHERE id_hash = ?');
   const endAll = db.prepare('DELETE FROM account_sessions WHERE account_id = ? AND id_hash IS NOT ?');
-  const sweep = db.prepare('DELETE FROM account_sessions WHERE expires_at <= ?');
   return {
     startAccountSession: (session) => {
-      sweep.run(session.createdAt);
       insert.run(session);
     },
     findAccountSession: (idHash, nowMs) => {

@@ -9,7 +9,7 @@ export interface MfaFlowRecord {
 /** The server side of MFA steps (migration 7): each step is started once and consumed once. */
 export interface MfaFlowStore {
   /** Also drops the rows that expired before `nowMs`. */
-  startMfaFlow(flow: MfaFlowRecord & { idHash: string; expiresAt: number }, nowMs: number): void;
+  startMfaFlow(flow: MfaFlowRecord & { idHash: string; expiresAt: number }): void;
   findMfaFlow(idHash: string, nowMs: number): MfaFlowRecord | undefined;
   /** Read-and-delete in one statement: of two concurrent finishes, exactly one gets the record. */
   consumeMfaFlow(idHash: string, nowMs: number): MfaFlowRecord | undefined;
@@ -25,7 +25,6 @@ const toRecord = (row: FlowRow | undefined): MfaFlowRecord | undefined =>
   row ? { accountId: row.account_id, credentialVersion: row.credential_version } : undefined;
 
 export function createSqliteMfaFlowStore(db: Db): MfaFlowStore {
-  const sweep = db.prepare('DELETE FROM mfa_flows WHERE expires_at <= ?');
   const insert = db.prepare(
     `INSERT INTO mfa_flows (id_hash, account_id, credential_version, expires_at)
      VALUES (@idHash, @accountId, @credentialVersion, @expiresAt)`,
@@ -38,8 +37,7 @@ export function createSqliteMfaFlowStore(db: Db): MfaFlowStore {
   );
   const end = db.prepare('DELETE FROM mfa_flows WHERE id_hash = ?');
   return {
-    startMfaFlow: (flow, nowMs) => {
-      sweep.run(nowMs);
+    startMfaFlow: (flow) => {
       insert.run(flow);
     },
     findMfaFlow: (idHash, nowMs) => toRecord(find.get(idHash, nowMs)),

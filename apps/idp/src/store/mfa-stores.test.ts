@@ -98,9 +98,9 @@ describe('MFA and trust stores', () => {
     const { db } = setup();
     const flows = createSqliteMfaFlowStore(db);
     const record = { accountId: 'a', credentialVersion: 3 };
-    flows.startMfaFlow({ ...record, idHash: 'h1', expiresAt: 1000 }, 0);
-    flows.startMfaFlow({ ...record, idHash: 'h2', expiresAt: 1000 }, 0);
-    flows.startMfaFlow({ ...record, idHash: 'h3', expiresAt: 1000 }, 0);
+    flows.startMfaFlow({ ...record, idHash: 'h1', expiresAt: 1000 });
+    flows.startMfaFlow({ ...record, idHash: 'h2', expiresAt: 1000 });
+    flows.startMfaFlow({ ...record, idHash: 'h3', expiresAt: 1000 });
     assert.deepEqual(flows.findMfaFlow('h1', 999), record);
     assert.deepEqual(flows.consumeMfaFlow('h1', 999), record);
     assert.equal(flows.consumeMfaFlow('h1', 999), undefined, 'consumed once');

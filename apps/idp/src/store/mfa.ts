@@ -92,7 +92,7 @@ export function createSqliteMfaStore(db: Db): MfaStore {
      ON CONFLICT (account_id) DO UPDATE SET status = 'active', sealed_secret = @sealed, recovery_code_hash = @recovery,
        last_step = -1, failures = 0, locked_until = 0, updated_at = @now`,
   );
-  const dropLinks = db.prepare('DELETE FROM mfa_enrollment_links WHERE account_id = ? OR expires_at <= ?');
+  const dropLinks = db.prepare('DELETE FROM mfa_enrollment_links WHERE account_id = ?');
   const insertLink = db.prepare(
     'INSERT INTO mfa_enrollment_links (token_hash, account_id, expires_at) VALUES (@tokenHash, @accountId, @expiresAt)',
   );
@@ -138,7 +138,7 @@ export function createSqliteMfaStore(db: Db): MfaStore {
     },
     issueEnrollmentLink: (link) => {
       // One live link per account: a new email makes the earlier links useless.
-      dropLinks.run(link.accountId, link.expiresAt - 48 * 60 * 60 * 1000);
+      dropLinks.run(link.accountId);
       insertLink.run(link);
     },
     consumeEnrollmentLink: (tokenHash, now) => {

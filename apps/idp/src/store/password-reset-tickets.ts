@@ -22,10 +22,8 @@ export function createSqlitePasswordResetTicketStore(db: Db): PasswordResetTicke
   const consume = db.prepare<[string, number], { account_id: string }>(
     'DELETE FROM password_reset_tickets WHERE token_hash = ? AND expires_at > ? RETURNING account_id',
   );
-  const sweep = db.prepare('DELETE FROM password_reset_tickets WHERE expires_at <= ?');
   return {
     issuePasswordResetTicket: (ticket) => {
-      sweep.run(ticket.expiresAt - 24 * 60 * 60 * 1000);
       insert.run(ticket);
     },
     findPasswordResetTicket: (tokenHash, nowMs) => {

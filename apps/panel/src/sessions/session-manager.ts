@@ -55,10 +55,9 @@ export function createSessionManager(deps: { store: SessionStore; sealer: Sealer
   }
 
   return {
-    /** A new session with a fresh id and security token; expired rows are swept on the way. */
+    /** A new session with a fresh id and security token (expired ones go with the row sweeper). */
     startSession(username: string | null, data: SessionData): Session {
       const now = clock.now().getTime();
-      store.deleteExpiredSessions(now);
       const id = randomToken(32);
       const session: Session = { id, idHash: sha256Hex(id), securityToken: newSecurityToken(), username, data };
       store.insertSession({

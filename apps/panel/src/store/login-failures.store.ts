@@ -5,8 +5,8 @@ export type LoginFailureScope = 'user' | 'ip';
 
 /** Failed WHM password attempts, one row per failure, for the sliding-window login limit. */
 export interface LoginFailureStore {
-  /** Records one failure at `atMs` and forgets failures older than `forgetBeforeMs` (of every key). */
-  recordFailure(scope: LoginFailureScope, key: string, atMs: number, forgetBeforeMs: number): void;
+  /** Records one failure at `atMs` (failures past every window go with the row sweeper). */
+  recordFailure(scope: LoginFailureScope, key: string, atMs: number): void;
   countFailuresSince(scope: LoginFailureScope, key: string, sinceMs: number): number;
   /** The time of the `index`-th (0-based, oldest first) failure since `sinceMs`, if there are that many. */
   nthFailureSince(scope: LoginFailureScope, key: string, sinceMs: number, index: number): number | undefined;
@@ -17,7 +17,6 @@ export function createLoginFailureStore(db: Db): LoginFailureStore {
   const insert = db.prepare<[LoginFailureScope, string, number]>(
     'INSERT INTO login_failures (scope, key, failed_at) VALUES (?, ?, ?)',
   );
-  const forget = db.prepare<[number]>('DELETE FROM login_failures WHERE failed_at < ?');
   const count = db.prepare<[LoginFailureScope, string, number], { n: number }>(
     'SELECT COUNT(*) AS n FROM login_failures WHERE scope = ? AND key = ? AND failed_at >= ?',
   );
@@ -27,8 +26,7 @@ export function createLoginFailureStore(db: Db): LoginFailureStore {
   );
   const clear = db.prepare<[LoginFailureScope, string]>('DELETE FROM login_failures WHERE scope = ? AND key = ?');
   return {
-    recordFailure: (scope, key, atMs, forgetBeforeMs) => {
-      forget.run(forgetBeforeMs);
+    recordFailure: (scope, key, atMs) => {
       insert.run(scope, key, atMs);
     },
     countFailuresSince: (scope, key, sinceMs) => count.get(scope, key, sinceMs)?.n ?? 0,

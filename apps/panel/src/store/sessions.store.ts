@@ -24,7 +24,6 @@ export interface SessionStore {
   destroySession(idHash: string): void;
   /** Ends every session of `username`; returns how many there were. */
   destroySessionsOfUser(username: string): number;
-  deleteExpiredSessions(nowMs: number): number;
 }
 
 interface SessionRow {
@@ -51,7 +50,6 @@ export function createSessionStore(db: Db): SessionStore {
   );
   const destroy = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?');
   const destroyOfUser = db.prepare<[string]>('DELETE FROM sessions WHERE username = ?');
-  const sweep = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
   return {
     insertSession(r) {
       insert.run(r.idHash, r.securityToken, r.username, r.sealedData, r.createdAt, r.lastSeenAt, r.expiresAt);
@@ -81,9 +79,6 @@ export function createSessionStore(db: Db): SessionStore {
     },
     destroySessionsOfUser(username) {
       return destroyOfUser.run(username).changes;
-    },
-    deleteExpiredSessions(nowMs) {
-      return sweep.run(nowMs).changes;
     },
   };
 }

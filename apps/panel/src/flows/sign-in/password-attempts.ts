@@ -47,7 +47,7 @@ function blockedUntil(
  * to reset the count of the address it guesses from.
  */
 export async function verifyPasswordWithinLimits(deps: Deps, attempt: PasswordAttempt): Promise<LimitedPasswordCheck> {
-  const { maxFailuresPerUser, maxFailuresPerIp, windowSeconds } = deps.config.loginFailureLimit;
+  const { maxFailuresPerUser, maxFailuresPerIp } = deps.config.loginFailureLimit;
   const nowMs = deps.clock.now().getTime();
   const user = userKey(attempt.username);
   const until = Math.max(
@@ -65,9 +65,8 @@ export async function verifyPasswordWithinLimits(deps: Deps, attempt: PasswordAt
     deps.loginFailures.clearFailures('user', user);
     return checked;
   }
-  const forgetBefore = nowMs - windowSeconds * 1000;
-  deps.loginFailures.recordFailure('user', user, nowMs, forgetBefore);
-  deps.loginFailures.recordFailure('ip', attempt.clientIp, nowMs, forgetBefore);
+  deps.loginFailures.recordFailure('user', user, nowMs);
+  deps.loginFailures.recordFailure('ip', attempt.clientIp, nowMs);
   deps.logger.warn('login failed: wrong password', logFields);
   return checked;
 }
