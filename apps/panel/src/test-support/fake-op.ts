@@ -46,6 +46,8 @@ export async function startFakeOp(options: {
   const accessTokens = new Map<string, string>();
   const state = {
     fault: 'none' as FakeOpFault,
+    /** Whether discovery offers RP-initiated logout (`end_session_endpoint`). */
+    endSession: true,
     account: { sub: 'fake-subject-1', email: 'demo@example.com', name: 'Demo User' } as FakeAccount,
     lastAuthorization: undefined as URLSearchParams | undefined,
     tokenRequests: [] as { body: URLSearchParams; authorization: string | undefined }[],
@@ -153,6 +155,7 @@ export async function startFakeOp(options: {
           token_endpoint_auth_methods_supported: ['client_secret_post'],
           code_challenge_methods_supported: ['S256'],
           authorization_response_iss_parameter_supported: true,
+          ...(state.endSession ? { end_session_endpoint: `${issuer}/session/end` } : {}),
         });
       }
       if (route === 'GET /jwks') {
