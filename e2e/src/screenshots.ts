@@ -34,7 +34,7 @@ const SCREENSHOT_STYLE = `
 
 export interface Screenshot {
   file: string;
-  /** The heading that was visible when the picture was taken. */
+  /** The heading that was visible when the picture was taken, as the page shows it. */
   heading: string;
   url: string;
 }
@@ -67,7 +67,9 @@ class Camera {
     // Rewriting a picture that only differs by anti-aliasing noise would show every page as changed.
     const target = path.join(this.outDir, file);
     if (!fs.existsSync(target) || !samePicture(fs.readFileSync(target), picture)) fs.writeFileSync(target, picture);
-    this.taken.push({ file, heading, url: page.url() });
+    // What the page shows, read back, so the list of pictures says what each one really has.
+    const seen = ((await title.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    this.taken.push({ file, heading: seen, url: page.url() });
   }
 }
 

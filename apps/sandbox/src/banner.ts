@@ -17,7 +17,9 @@ export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): s
   const { idp, panel, mail, config } = sandbox;
   const root =
     panel.rootPassword.source === 'env'
-      ? 'from PANEL_ROOT_PASSWORD'
+      ? sandbox.rootPasswordFromSeed
+        ? 'from the seed file (panel.rootPassword), for this start'
+        : 'from PANEL_ROOT_PASSWORD'
       : panel.rootPassword.source === 'file'
         ? `in ${panel.rootPassword.file}`
         : `${panel.rootPassword.value} (in memory only)`;

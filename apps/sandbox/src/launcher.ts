@@ -7,18 +7,21 @@ import { startSandbox } from './sandbox.js';
 import { diagnoseStartedSandbox } from './start-diagnostics.js';
 import { resolveSandboxTarget } from './target.js';
 
-export const LAUNCHER_USAGE = `Usage: pnpm start [-- --seed FILE]
+export const LAUNCHER_USAGE = `Usage: pnpm start [--seed FILE]
 
   --seed FILE   apply a seed file (JSON or YAML) at start; SANDBOX_SEED_FILE does the same
   --help        show this help
 
 Settings are environment variables (README, Configuration).`;
 
-/** `--seed FILE` and `--help`; a usage mistake is a ConfigError (exit code 2). */
+/**
+ * `--seed FILE` and `--help`; a usage mistake is a ConfigError (exit code 2). A leading `--` is
+ * what `pnpm start -- --seed FILE` passes on (pnpm 10 no longer swallows it): it is skipped.
+ */
 export function parseLauncherArgs(args: string[]): { seedFile: string | undefined; help: boolean } {
   try {
     const { values } = parseArgs({
-      args,
+      args: args[0] === '--' ? args.slice(1) : args,
       options: { seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: false,
     });

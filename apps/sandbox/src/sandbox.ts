@@ -22,6 +22,8 @@ export interface RunningSandbox {
   admin: AdminToken | undefined;
   /** The seed file applied at this start (`--seed FILE` or SANDBOX_SEED_FILE). */
   seedFile: string | undefined;
+  /** Root's password for this start is the seed file's `panel.rootPassword`. */
+  rootPasswordFromSeed: boolean;
   close(): Promise<void>;
 }
 
@@ -79,7 +81,7 @@ export async function startSandbox(
     await closeAll();
     throw err;
   });
-  const { admin, seedFile } = launch;
+  const { admin, seedFile, rootPasswordFromSeed } = launch;
   return {
     config,
     idp: idp.value,
@@ -89,6 +91,7 @@ export async function startSandbox(
     certificateNames,
     admin,
     seedFile,
+    rootPasswordFromSeed,
     close: closeAll,
   };
 }

@@ -23,20 +23,28 @@ export function explainStartFailure(
 }
 
 /**
+ * A Ctrl-C in a terminal reaches every process of the foreground group, and `pnpm start` also
+ * forwards it to its script: the sandbox gets the same SIGINT twice, a few milliseconds apart.
+ * A second signal within this time is that copy, not a person pressing Ctrl-C again.
+ */
+export const DUPLICATE_SIGNAL_MS = 1000;
+
+/**
  * Stops a running server on SIGINT/SIGTERM and exits 0 (1 if stopping failed); a second signal
- * while stopping exits at once with 130.
+ * while stopping (after DUPLICATE_SIGNAL_MS) exits at once with 130.
  */
 export function stopOnSignals(
   close: () => Promise<void>,
   messages: { stopping?: (signal: string) => void; stopped?: () => void; failed?: (err: unknown) => void } = {},
 ): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (performance.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
       console.log('Forced exit.');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     messages.stopping?.(signal);
     close().then(
       () => {

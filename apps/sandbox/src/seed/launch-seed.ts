@@ -28,10 +28,12 @@ export function prepareLaunch(
 ) {
   const seedFile = options.seedFile ? path.resolve(options.cwd ?? process.cwd(), options.seedFile) : config.seedFile;
   let seed: SeedFile | undefined;
+  let rootPasswordFromSeed = false;
   if (seedFile) {
     const demoEmail = loadIdpConfig(appEnv, options.cwd === undefined ? {} : { cwd: options.cwd }).demo.email;
     seed = loadSeedFile(seedFile, { knownEmails: [demoEmail] });
-    if (seed.panel.rootPassword && !env.PANEL_ROOT_PASSWORD) appEnv.PANEL_ROOT_PASSWORD = seed.panel.rootPassword;
+    rootPasswordFromSeed = seed.panel.rootPassword !== undefined && !env.PANEL_ROOT_PASSWORD;
+    if (rootPasswordFromSeed) appEnv.PANEL_ROOT_PASSWORD = seed.panel.rootPassword;
     if (seed.panel.gate !== undefined && !appEnv.PANEL_INI_PATH && config.storage === 'memory') {
       // Memory mode has no panel.ini unless one is named; the seed's gate needs a file.
       appEnv.PANEL_INI_PATH = path.join(config.dataDir, 'panel', 'panel.ini');
@@ -50,6 +52,8 @@ export function prepareLaunch(
     admin,
     seedFile,
     seed,
+    /** The seed's `panel.rootPassword` is root's password for this start (PANEL_ROOT_PASSWORD unset). */
+    rootPasswordFromSeed,
     beforeStart(panelConfig: PanelConfig): void {
       if (seed?.panel.gate !== undefined && panelConfig.panelIniPath) {
         writePanelIniGate(panelConfig.panelIniPath, seed.panel.gate);

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { createHttpClient } from '@extauth/server-kit/http-client';
 import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
+import { formatReadyBanner } from '../banner.js';
 import { type RunningSandbox, startSandbox } from '../sandbox.js';
 import { SeedFileError } from './load-seed.js';
 
@@ -66,6 +67,11 @@ describe('launcher with a seed file', () => {
       const sandbox = await start(dataDir, seedFile);
       try {
         assert.equal(sandbox.admin, undefined, 'fresh profile: no admin API without IDP_ADMIN_TOKEN');
+        assert.match(
+          formatReadyBanner(sandbox, 1),
+          /WHM user root {6}password from the seed file \(panel\.rootPassword\), for this start/,
+          'the banner says where the password comes from',
+        );
         assert.equal(sandbox.idp.adminEnabled, false);
         assert.match(fs.readFileSync(path.join(dataDir, 'panel', 'panel.ini'), 'utf8'), /WebProsAccountAdmin = true/);
         const links = await whm<{
