@@ -1,3 +1,4 @@
+import type { AppReadiness } from './readiness.js';
 import type { RunningSandbox } from './sandbox.js';
 
 function adminLine(sandbox: RunningSandbox): string {
@@ -12,8 +13,26 @@ function adminLine(sandbox: RunningSandbox): string {
   return `${sandbox.idp.issuer}/admin (${where})`;
 }
 
-/** The message a person sees once everything answers: where to go and how to log in. */
-export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): string {
+/**
+ * The first line: "is ready" only when both apps' /readyz answered 200, since scripts and people
+ * wait for exactly that; otherwise it says which app is not ready (the warnings after the banner say why).
+ */
+function headline(elapsedMs: number, readiness: readonly AppReadiness[]): string {
+  const ms = `${Math.round(elapsedMs)} ms`;
+  const notReady = readiness.filter((r) => !r.ready).map((r) => `the ${r.app}`);
+  if (notReady.length === 0) return `extauth-sandbox is ready (${ms})`;
+  return `extauth-sandbox is running but not ready (${ms}): ${notReady.join(' and ')} ${notReady.length > 1 ? 'are' : 'is'} not ready (see below)`;
+}
+
+/**
+ * The message a person sees once both apps have answered /readyz (`readiness`, what they said):
+ * where to go and how to log in.
+ */
+export function formatReadyBanner(
+  sandbox: RunningSandbox,
+  elapsedMs: number,
+  readiness: readonly AppReadiness[] = [],
+): string {
   const { idp, panel, mail, config } = sandbox;
   const root =
     panel.rootPassword.source === 'env'
@@ -25,7 +44,7 @@ export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): s
         : `${panel.rootPassword.value} (in memory only)`;
   const lines = [
     '',
-    `extauth-sandbox is ready (${Math.round(elapsedMs)} ms)`,
+    headline(elapsedMs, readiness),
     '',
     `  WHM panel     ${panel.url}/`,
     `  WebPros IdP   ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`,
@@ -37,7 +56,7 @@ export function formatReadyBanner(sandbox: RunningSandbox, elapsedMs: number): s
     `  IdP demo account   ${idp.demo.email} / ${idp.demo.password}`,
     `  WHM user root      password ${root}`,
     `  Data folder        ${config.storage === 'memory' ? `${config.dataDir} (certificates only; storage in memory)` : config.dataDir}`,
-    `  Local CA           ${sandbox.caFile} (trust it in your browser to avoid certificate warnings)`,
+    `  Local CA           ${sandbox.caFile} (run pnpm sandbox trust to trust it in your browsers and avoid certificate warnings)`,
     `  IdP admin API      ${adminLine(sandbox)}`,
     ...(sandbox.seedFile ? [`  Seed file          ${sandbox.seedFile}`] : []),
     '',

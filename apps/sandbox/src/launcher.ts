@@ -3,6 +3,7 @@ import { ConfigError } from '@extauth/server-kit/errors';
 import { explainStartFailure, stopOnSignals } from '@extauth/server-kit/lifecycle';
 import { createConsoleLogger, loadLogSettings } from '@extauth/server-kit/logger';
 import { formatReadyBanner } from './banner.js';
+import { checkSandboxReadiness } from './readiness.js';
 import { startSandbox } from './sandbox.js';
 import { diagnoseStartedSandbox } from './start-diagnostics.js';
 import { resolveSandboxTarget } from './target.js';
@@ -41,7 +42,8 @@ function portNamesOf(env: Record<string, string | undefined>): Record<number, st
 }
 
 /**
- * Starts the sandbox in this process, prints the banner and stops it on SIGINT/SIGTERM (exit 0).
+ * Starts the sandbox in this process, asks both apps' /readyz, prints the banner (with a warning
+ * per problem) and stops it on SIGINT/SIGTERM (exit 0).
  * Used by `pnpm start` and by `extauth-sandbox start`.
  */
 export async function runSandboxUntilStopped(
@@ -60,14 +62,19 @@ export async function runSandboxUntilStopped(
       stopped: () => console.log('Stopped. Data is safe in the data folder.'),
       failed: (err) => console.error(`Stopping failed: ${err instanceof Error ? err.message : String(err)}`),
     });
-    // After the handlers: whoever waits for the banner may signal at once.
-    console.log(formatReadyBanner(sandbox, performance.now() - startedAt));
-    // After the banner, so it costs the start nothing; a warning, never a failed start.
-    const problems = await diagnoseStartedSandbox({
+    // "Ready" means what /readyz says, asked the way a client would (HTTPS, the sandbox CA): two
+    // local requests, counted in the time the banner shows. A not-ready app (say, the panel while
+    // the IdP's discovery fails) leaves the sandbox running, since the fix is often elsewhere (an
+    // IdP started later, a setting), but the banner does not claim readiness and says why.
+    const readiness = await checkSandboxReadiness(sandbox.listeners, sandbox.caPem);
+    const problems = diagnoseStartedSandbox({
       issuer: sandbox.idp.issuer,
       certificateNames: sandbox.certificateNames,
-      checkIssuer: () => sandbox.panel.checkIssuer(),
+      readiness,
+      dataDir: sandbox.config.dataDir,
     });
+    // After the signal handlers: whoever waits for the banner may signal at once.
+    console.log(formatReadyBanner(sandbox, performance.now() - startedAt, readiness));
     for (const sentence of problems) console.warn(`Warning: ${sentence}`);
   } catch (err) {
     const { message, exitCode } = explainStartFailure(err, undefined, portNamesOf(env));

@@ -8,6 +8,7 @@ import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import type { AdminToken } from './admin-token.js';
 import { type LauncherConfig, loadLauncherConfig } from './config.js';
 import { type RunningMailCatcher, startMailCatcher } from './mail-catcher.js';
+import type { ReadyzTarget } from './readiness.js';
 import { prepareLaunch } from './seed/launch-seed.js';
 
 export interface RunningSandbox {
@@ -16,6 +17,9 @@ export interface RunningSandbox {
   panel: StartedPanel;
   mail: RunningMailCatcher | undefined;
   caFile: string;
+  caPem: string;
+  /** Where the IdP and the panel listen, for the launcher's /readyz checks. */
+  listeners: ReadyzTarget[];
   /** The names on the leaf certificate both apps serve. */
   certificateNames: string[];
   /** The IdP admin API's token, when it is on (see admin-token.ts). */
@@ -88,6 +92,11 @@ export async function startSandbox(
     panel: panel.value,
     mail: mail.value,
     caFile,
+    caPem,
+    listeners: [
+      { app: 'IdP', host: idpConfig.listen.host, port: idp.value.port },
+      { app: 'panel', host: panelConfig.listenHost, port: panel.value.port },
+    ],
     certificateNames,
     admin,
     seedFile,
