@@ -1,7 +1,7 @@
 /**
  * What never reaches a log line: values under secret-looking keys, secret query parameters in URLs
  * and credentials after an auth scheme. Applied to every line's fields and message by the logger
- * (logger.ts); the list is checked by log-redaction.test.ts.
+ * (logger.ts); every entry of the lists below is checked by logger.test.ts.
  */
 export const REDACTED = '[redacted]';
 
@@ -69,10 +69,20 @@ const QUERY_PARAM = new RegExp(`([?&#;](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&
 // `Authorization: Bearer …`, `Basic …`, WHM's `whm root:TOKEN`, and `Cookie:` headers quoted in text.
 const AUTH_SCHEME = /\b(bearer|basic|whm\s+[^\s:]+:|dpop)\s*([A-Za-z0-9._~+/=-]{4,})/gi;
 const COOKIE_HEADER = /\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]+/gi;
+/**
+ * WHM's security token in a path (`/cpsess0123456789/…`, spec §2.4): with the session cookie it
+ * opens the session, so it is masked; the rest of the path stays readable.
+ */
+const CPSESS_TOKEN = /\bcpsess\d[^/\s?#"'&]*/gi;
+export const MASKED_CPSESS = 'cpsess**********';
 
-/** A string with secret query parameters, credentials after an auth scheme and cookie headers replaced. */
+/**
+ * A string with secret query parameters, credentials after an auth scheme, cookie headers and WHM
+ * security tokens replaced.
+ */
 export function redactText(text: string): string {
   return text
+    .replace(CPSESS_TOKEN, MASKED_CPSESS)
     .replace(QUERY_PARAM, `$1${REDACTED}`)
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme}${/:$/.test(scheme) ? '' : ' '}${REDACTED}`)
     .replace(COOKIE_HEADER, `$1${REDACTED}`);

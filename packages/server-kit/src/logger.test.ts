@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError } from './errors.js';
-import { SECRET_QUERY_PARAMS } from './log-redaction.js';
+import { MASKED_CPSESS, SECRET_KEY_PARTS, SECRET_KEYS, SECRET_QUERY_PARAMS } from './log-redaction.js';
 import { createLogger, type LogSettings, loadLogSettings } from './logger.js';
 import { runWithRequestId } from './request-context.js';
 
@@ -52,6 +52,32 @@ describe('log redaction', () => {
     assert.match(out, /"msg":"nested"/);
   });
 
+  test('every entry of SECRET_KEYS and SECRET_KEY_PARTS is redacted as a field, nested, in arrays and on errors', () => {
+    // A whole key, and a key part inside a longer camelCase name (parts match anywhere in a key).
+    const fields: Record<string, string> = {};
+    SECRET_KEYS.forEach((key, i) => {
+      fields[key] = `leak-key-${i}-${key}`;
+    });
+    SECRET_KEY_PARTS.forEach((part, i) => {
+      fields[`my${part.charAt(0).toUpperCase()}${part.slice(1)}Field`] = `leak-part-${i}-${part}`;
+    });
+    assert.equal(Object.keys(fields).length, SECRET_KEYS.length + SECRET_KEY_PARTS.length);
+    for (const [key, value] of Object.entries(fields)) {
+      const positions: Record<string, Record<string, unknown>> = {
+        field: { [key]: value },
+        nested: { request: { headers: { [key]: value } } },
+        array: { list: [{ [key]: value }] },
+        error: { err: Object.assign(new Error('boom'), { [key]: value }) },
+      };
+      for (const [position, logged] of Object.entries(positions)) {
+        const { logger, text } = capture();
+        logger.info(position, logged);
+        assert.ok(!text().includes(value), `${key} as ${position} leaked: ${text()}`);
+        assert.match(text(), /\[redacted\]/, `${key} as ${position}`);
+      }
+    }
+  });
+
   test('no secret appears in the pretty format either', () => {
     const { logger, text } = capture({ level: 'info', format: 'pretty' });
     logger.info('pretty', { headers: { ...SECRET_FIELDS } });
@@ -71,6 +97,24 @@ describe('log redaction', () => {
       assert.ok(!out.includes(`qv${i}leak`), `query parameter ${p} leaked`);
     });
     assert.match(out, /x=1/);
+  });
+
+  test("WHM's security token is masked in paths and URLs, in fields and messages", () => {
+    const { logger, text } = capture();
+    logger.info('GET /cpsess0123456789/scripts2/manage_external_auth', {
+      path: '/cpsess9876543210/json-api/listaccts',
+      url: 'https://panel.test:2087/cpsess5555512345/',
+      location: 'https://panel.test:2087/cpsess4444412345',
+    });
+    const out = text();
+    for (const token of ['0123456789', '9876543210', '5555512345', '4444412345']) {
+      assert.ok(!out.includes(token), `cpsess${token} leaked: ${out}`);
+    }
+    const line = JSON.parse(out);
+    assert.equal(line.msg, `GET /${MASKED_CPSESS}/scripts2/manage_external_auth`);
+    assert.equal(line.path, `/${MASKED_CPSESS}/json-api/listaccts`);
+    assert.equal(line.url, `https://panel.test:2087/${MASKED_CPSESS}/`);
+    assert.equal(line.location, `https://panel.test:2087/${MASKED_CPSESS}`);
   });
 
   test('credentials after an auth scheme and cookie headers are removed from text', () => {

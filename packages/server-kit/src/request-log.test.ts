@@ -66,6 +66,15 @@ describe('request log and health endpoints', () => {
     }
   });
 
+  test("a path with WHM's security token is logged with the token masked", async () => {
+    lines.length = 0;
+    const res = await fetch(`${base}/cpsess0123456789/scripts2/manage_external_auth?code=c`);
+    assert.equal(res.status, 200);
+    assert.equal(lines.at(-1)?.msg, 'request');
+    assert.equal(lines.at(-1)?.path, '/cpsess**********/scripts2/manage_external_auth');
+    assert.ok(!JSON.stringify(lines).includes('0123456789'));
+  });
+
   test('a request that throws past the log is logged with status 500', async () => {
     lines.length = 0;
     const res = await fetch(`${base}/boom`);

@@ -51,6 +51,8 @@ export async function startFakeOp(options: {
     account: { sub: 'fake-subject-1', email: 'demo@example.com', name: 'Demo User' } as FakeAccount,
     lastAuthorization: undefined as URLSearchParams | undefined,
     tokenRequests: [] as { body: URLSearchParams; authorization: string | undefined }[],
+    /** Every access and ID token the token endpoint handed out. */
+    issuedTokens: [] as { accessToken: string; idToken: string }[],
     jwksRequests: 0,
     /** `expires_in` of the token response. */
     expiresIn: 3600,
@@ -111,6 +113,7 @@ export async function startFakeOp(options: {
       expires_in: state.expiresIn,
     };
     if (state.fault !== 'no_id_token') response.id_token = idToken;
+    state.issuedTokens.push({ accessToken, idToken });
     return json(res, 200, response);
   }
 

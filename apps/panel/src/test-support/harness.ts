@@ -19,11 +19,15 @@ export interface LogLine {
   fields: Record<string, unknown> | undefined;
 }
 
-/** Records log lines so tests can assert that nothing was logged as an error. */
-export function createRecordingLogger(): Logger & { lines: LogLine[] } {
+/**
+ * Records log lines so tests can assert that nothing was logged as an error; each line also goes
+ * to `forward` when given (the real redacting logger, for tests of what reaches the log output).
+ */
+export function createRecordingLogger(forward?: Logger): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
+    forward?.[level](message, fields);
   };
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
@@ -42,7 +46,9 @@ export interface TestEnv {
 }
 
 /** The panel in memory mode on a free port, a fake OpenID provider, and a cookie-keeping browser. */
-export async function startTestEnv(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestEnv> {
+export async function startTestEnv(
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+): Promise<TestEnv> {
   const certs = await testCertificates();
   const panelPort = await findFreePort();
   let opPort = await findFreePort();
@@ -66,7 +72,7 @@ export async function startTestEnv(options: { env?: Record<string, string>; cloc
     PANEL_ROOT_PASSWORD: TEST_ROOT_PASSWORD,
     ...options.env,
   });
-  const logger = createRecordingLogger();
+  const logger = createRecordingLogger(options.logger);
   const panel = await startPanel(config, {
     tls: certs,
     caPem: certs.caPem,
