@@ -140,7 +140,9 @@ export async function checkIssuerDiscovery(o: IssuerCheckOptions): Promise<Issue
       return {
         ok: false,
         problem: 'clock_skew',
-        sentence: `This machine's clock is ${skew} s off the IdP's: ID tokens will be refused; sync the clocks (e.g. timedatectl set-ntp true).`,
+        // The IdP's Date header and token times are real time (its admin API's sandbox clock moves
+        // neither), so the only setting to change is the system clock of the machine that is off.
+        sentence: `This machine's system clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the IdP's, so ID tokens will be refused: set the system clock right on whichever machine is off, best by turning on NTP (e.g. timedatectl set-ntp true), since the sandbox clock of the IdP admin API (POST /admin/clock) does not move token times and cannot fix this.`,
       };
     }
   }
