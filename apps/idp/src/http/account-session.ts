@@ -25,7 +25,10 @@ interface SessionDeps {
   random: RandomSource;
 }
 
-/** A new session id at every sign-in (no fixation); the cookie lives as long as the browser session. */
+/**
+ * A new session id at every sign-in (no fixation): the id this browser had before, whoever's it was,
+ * is ended. The cookie lives as long as the browser session.
+ */
 export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: string): void {
   const previous = ctx.cookies.get(ACCOUNT_SESSION_COOKIE);
   if (previous) deps.accountSessions.endAccountSession(sha256Hex(previous));
@@ -38,6 +41,21 @@ export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: 
     expiresAt: now + ACCOUNT_SESSION_TTL_SECONDS * 1000,
   });
   ctx.cookies.set(ACCOUNT_SESSION_COOKIE, id, { ...cookieOptions, overwrite: true });
+}
+
+/**
+ * A privilege change of a signed-in account (new password, MFA turned on or off) gets a new session
+ * id, as a sign-in does (decision 013): an id someone read or planted before the change opens
+ * nothing after it. Only a browser signed in as that account is rotated; a browser signed in as
+ * someone else, or not at all (an enrolment link opened elsewhere), is left as it is. True when
+ * rotated.
+ */
+export function rotateAccountSession(deps: SessionDeps, ctx: Context, accountId: string): boolean {
+  const idHash = currentAccountSessionIdHash(ctx);
+  const session = idHash ? deps.accountSessions.findAccountSession(idHash, deps.clock.now().getTime()) : undefined;
+  if (session?.accountId !== accountId) return false;
+  startAccountSession(deps, ctx, accountId);
+  return true;
 }
 
 export function endAccountSession(deps: SessionDeps, ctx: Context): void {

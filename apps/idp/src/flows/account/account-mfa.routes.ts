@@ -5,7 +5,7 @@ import { idpMessages } from '@extauth/shared/idp-messages';
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { IdpDeps } from '../../deps.js';
-import { requireAccountSession, signedInAccount } from '../../http/account-session.js';
+import { requireAccountSession, rotateAccountSession, signedInAccount } from '../../http/account-session.js';
 import { logThrottled } from '../../http/attempt-throttle.js';
 import { formBody } from '../../http/form-body.js';
 import { idpPaths, idpRoutes } from '../../http/routes.js';
@@ -88,6 +88,7 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
     }
     if (form.data.action === 'disable') {
       turnOffMfa(deps, account.id);
+      rotateAccountSession(deps, ctx, account.id);
       done(ctx, 'mfa_disabled');
       return;
     }

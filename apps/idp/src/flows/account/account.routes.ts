@@ -14,6 +14,7 @@ import {
   currentAccountSessionIdHash,
   endAccountSession,
   requireAccountSession,
+  rotateAccountSession,
   signedInAccount,
 } from '../../http/account-session.js';
 import { formBody } from '../../http/form-body.js';
@@ -179,6 +180,8 @@ export function accountRoutes(deps: IdpDeps): Router {
       });
       return;
     }
+    // Every other session ended inside changePassword; this one goes on under a new id.
+    rotateAccountSession(deps, ctx, account.id);
     done(ctx, 'password_changed');
   });
 

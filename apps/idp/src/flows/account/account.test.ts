@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { idpMessages } from '@extauth/shared/idp-messages';
+import { ACCOUNT_SESSION_COOKIE } from '../../http/account-session.js';
 import { submitForm } from '../../testing/oidc-driver.js';
 import {
   alertText,
@@ -146,6 +147,26 @@ describe('welcome / account page', () => {
     assert.equal(await hasOidcSession(t, oidcBrowser), false);
     assert.equal((await logInDirectly(t, t.browser(), { email, password })).status, 400);
     assert.equal((await logInDirectly(t, t.browser(), { email, password: 'changed-password-2' })).status, 303);
+  });
+
+  test('a password change is a privilege change: this browser goes on under a new session id, the old id opens nothing', async () => {
+    const { password, browser, page } = await signedIn();
+    const host = new URL(t.issuer).hostname;
+    const before = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(before);
+    const res = await submitForm(browser, page, '/account/password', {
+      current_password: password,
+      new_password: 'rotated-password-3',
+    });
+    assert.equal(res.status, 303);
+    const after = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(after && after !== before, 'a new account-session id');
+    const page2 = await browser.follow(res);
+    assert.equal(page2.status, 200, 'still signed in, under the new id');
+    assert.ok(page2.text.includes(idpMessages.password_changed));
+    const replay = await t.browser().get(`${t.issuer}/account`, { cookie: `${ACCOUNT_SESSION_COOKIE}=${before}` });
+    assert.equal(replay.status, 303, 'the id from before the change is signed out');
+    assert.equal(replay.location, `${t.issuer}/account/login?notice=account_login_required`);
   });
 
   test('"Log out" ends the account session and says so', async () => {

@@ -11,7 +11,7 @@ export type ChangePasswordResult = { ok: true } | { ok: false; error: 'CURRENT_P
 /**
  * "Change password": needs the current one. Ends every other account-page session, every OIDC
  * session, grant and token of the account, and all trust (by raising the credential version);
- * this browser's account-page session stays.
+ * this browser's account-page session stays (its route then gives it a new id, decision 013).
  */
 export async function changePassword(
   deps: {

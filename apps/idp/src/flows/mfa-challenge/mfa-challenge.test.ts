@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { HttpClient, HttpResponse } from '@extauth/server-kit/http-client';
 import { idpMessages } from '@extauth/shared/idp-messages';
+import { ACCOUNT_SESSION_COOKIE } from '../../http/account-session.js';
 import {
   consentAndGetIdToken,
   createMfaUser,
@@ -57,6 +58,27 @@ describe('MFA challenge at login', () => {
     assert.equal((await browser.get(`${t.issuer}/account`)).status, 303, 'not signed in yet');
     const done = await submitForm(browser, page, '/mfa/challenge', { code: await totpAt(t, user.secret) });
     assert.equal(done.location, `${t.issuer}/account`);
+  });
+
+  test('the account pages give a new session id after the second factor; the id held before opens nothing', async () => {
+    const user = await createMfaUser(t, 'direct-rotate');
+    const browser = t.browser();
+    const host = new URL(t.issuer).hostname;
+    const first = await browser.follow(await logInDirectly(t, browser, user));
+    await submitForm(browser, first, '/mfa/challenge', { code: await totpAt(t, user.secret) });
+    const before = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(before);
+
+    t.clock.advance(STEP_MS);
+    const again = await browser.follow(await logInDirectly(t, browser, user));
+    assert.equal(browser.cookies.get(host, ACCOUNT_SESSION_COOKIE), before, 'the password alone changes nothing');
+    const done = await submitForm(browser, again, '/mfa/challenge', { code: await totpAt(t, user.secret) });
+    assert.equal(done.location, `${t.issuer}/account`);
+    const after = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(after && after !== before, 'a new id after the second factor');
+    const old = await t.browser().get(`${t.issuer}/account`, { cookie: `${ACCOUNT_SESSION_COOKIE}=${before}` });
+    assert.equal(old.status, 303, 'the earlier id is signed out');
+    assert.equal((await browser.get(`${t.issuer}/account`)).status, 200);
   });
 
   test('an account without MFA gets amr ["pwd"] and acr "1"; discovery lists both acr values', async () => {

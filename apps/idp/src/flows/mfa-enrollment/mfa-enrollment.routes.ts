@@ -5,6 +5,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import type { IdpDeps } from '../../deps.js';
+import { rotateAccountSession } from '../../http/account-session.js';
 import { formBody } from '../../http/form-body.js';
 import { optionalInteraction, uidOf } from '../../http/interaction-scope.js';
 import { mfaFlowOf } from '../../http/mfa-flow.js';
@@ -126,6 +127,8 @@ export function mfaEnrollmentRoutes(deps: IdpDeps): Router {
           await finishSignIn(deps, ctx, flow.accountId, WITH_ONE_TIME_CODE);
           return;
         }
+        // From the account pages: MFA on is a privilege change, so a signed-in browser gets a new id.
+        rotateAccountSession(deps, ctx, flow.accountId);
         ctx.status = 303;
         ctx.redirect(idpPaths.account('mfa_enabled'));
         return;
