@@ -526,6 +526,106 @@ describe('session ids are rotated at every privilege change', () => {
     assert.equal(await j.idpSessionIsLive(oldCookies), false, 'the old OIDC session id is not logged in');
   });
 
+  test('IdP account pages: a new session id after the second factor, at MFA off and on, and at a password change', async () => {
+    const person = await sandbox.seedAccount({
+      email: `acct-rot-${Date.now()}@example.com`,
+      password: 'acct-rotate-pass1',
+      mfa: true,
+    });
+    assert.ok(person.totpSecret);
+    /** What a browser holding only this account-pages session id gets at /account. */
+    const accountPageWith = async (id: string | undefined) => {
+      const res = await sandbox.fetch(`${idp}/account`, {
+        headers: { cookie: `idp_account_session=${id}` },
+        redirect: 'manual',
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const b = newBrowser();
+    const ids: string[] = [];
+    const rotated = async (step: string) => {
+      const id = b.cookie('idp_account_session');
+      assert.ok(id, `${step}: an account-pages session`);
+      const previous = ids.at(-1);
+      assert.notEqual(id, previous, `${step}: a new session id`);
+      if (previous) assert.equal((await accountPageWith(previous)).status, 303, `${step}: the old id opens nothing`);
+      assert.equal((await accountPageWith(id)).status, 200, `${step}: the new id is signed in`);
+      ids.push(id);
+    };
+    try {
+      // Someone else's id in this browser first (a shared computer, or one planted): the login with
+      // a second factor must not go on under it.
+      await j.signedInAtAccountPages(
+        b,
+        await sandbox.seedAccount({ email: `acct-rot-other-${Date.now()}@example.com`, password: 'acct-other-pass1' }),
+      );
+      await rotated('an earlier sign-in');
+      const form = formOn(await b.get(`${idp}/account/login`), '/account/login');
+      const challenge = await b.follow(
+        await b.post(form.action, { ...form.fields, email: person.email, password: person.password }),
+      );
+      assert.equal(b.cookie('idp_account_session'), ids.at(-1), 'nothing changes before the second factor');
+      assert.doesNotMatch((await accountPageWith(ids.at(-1))).text, new RegExp(person.email), 'nor opens this account');
+      const { code } = await nextStepCode(sandbox, person.totpSecret);
+      const codeForm = formOn(challenge, /\/mfa\/challenge$/);
+      const verified = await b.post(codeForm.action, { ...codeForm.fields, code });
+      assert.equal(verified.location, `${idp}/account`);
+      await rotated('the second factor');
+
+      // A second browser of the same person: a password change ends it.
+      const otherBrowser = newBrowser();
+      const otherForm = formOn(await otherBrowser.get(`${idp}/account/login`), '/account/login');
+      const otherChallenge = await otherBrowser.follow(
+        await otherBrowser.post(otherForm.action, {
+          ...otherForm.fields,
+          email: person.email,
+          password: person.password,
+        }),
+      );
+      const otherCode = formOn(otherChallenge, /\/mfa\/challenge$/);
+      const { code: nextCode } = await nextStepCode(sandbox, person.totpSecret);
+      await otherBrowser.post(otherCode.action, { ...otherCode.fields, code: nextCode });
+      const otherId = otherBrowser.cookie('idp_account_session');
+      assert.equal((await accountPageWith(otherId)).status, 200);
+
+      const mfaForm = formOn(await b.get(`${idp}/account`), '/account/mfa');
+      const off = await b.post(mfaForm.action, { ...mfaForm.fields, proof: person.password, action: 'disable' });
+      assert.equal(off.location, `${idp}/account?notice=mfa_disabled`);
+      await rotated('MFA off');
+      assert.equal((await accountPageWith(otherId)).status, 200, 'MFA off leaves the other browser signed in');
+
+      const newPassword = 'acct-rotate-pass2';
+      const passwordForm = formOn(await b.get(`${idp}/account`), '/account/password');
+      const changed = await b.post(passwordForm.action, {
+        ...passwordForm.fields,
+        current_password: person.password,
+        new_password: newPassword,
+      });
+      assert.equal(changed.location, `${idp}/account?notice=password_changed`);
+      await rotated('a password change');
+      assert.equal((await accountPageWith(otherId)).status, 303, "a password change ends the other browser's session");
+
+      const enrol = formOn(await b.get(`${idp}/account`), '/account/mfa/enrollment-email');
+      assert.equal((await b.post(enrol.action, enrol.fields)).status, 303);
+      const link = await sandbox.mail.waitForLink(person.email, 'Enable multi-factor authentication');
+      const setup = await b.follow(await b.get(link));
+      const secret = /<code class="secret" id="totp-secret">([A-Z2-7 ]+)<\/code>/
+        .exec(setup.text)?.[1]
+        ?.replace(/ /g, '');
+      assert.ok(secret, 'Secure Your Account shows the secret');
+      const setupForm = formOn(setup, '/mfa/setup');
+      const almost = await b.follow(
+        await b.post(setupForm.action, { ...setupForm.fields, code: (await nextStepCode(sandbox, secret)).code }),
+      );
+      const recorded = formOn(almost, '/mfa/recovery-code');
+      const on = await b.post(recorded.action, { ...recorded.fields, recorded: 'on' });
+      assert.equal(on.location, `${idp}/account?notice=mfa_enabled`);
+      await rotated('MFA on');
+    } finally {
+      await sandbox.admin?.moveClock({ reset: true });
+    }
+  });
+
   test('IdP MFA: the session id before the second factor is not the one after it', async () => {
     const person = await sandbox.seedAccount({
       email: `mfa-rot-${Date.now()}@example.com`,
@@ -580,7 +680,7 @@ describe('session ids are rotated at every privilege change', () => {
     if (pre) assert.equal(await j.idpSessionIsLive(pre), false);
   });
 
-  test('WHM two-factor: the pre-2FA session is worthless once the code is accepted', async () => {
+  test('WHM two-factor: a forged security-code POST is refused and changes nothing; the pre-2FA session is worthless after the code', async () => {
     const auth = { authorization: `Basic ${Buffer.from(`root:${sandbox.rootPassword}`).toString('base64')}` };
     const api = async (fn: string, params: Record<string, string> = {}) => {
       const res = await sandbox.fetch(
@@ -603,10 +703,34 @@ describe('session ids are rotated at every privilege change', () => {
       const pending = b.cookie('whostmgrsession');
       const form = formOn(prompt, /^\/cpsess\d{10}\/$/);
       const field = form.labels['Security code'] ?? 'tfatoken';
-      const nextStep = Math.floor(Date.now() / 30_000) * 30_000 + 30_000;
-      const done = await b.post(form.action, { ...form.fields, [field]: totp(secret, { at: nextStep }) });
-      const accepted =
-        done.status === 303 ? done : await b.post(form.action, { ...form.fields, [field]: totp(secret) });
+      // The next step's code (within the ±1 window, later than the step set_tfa_config used up).
+      const code = totp(secret, { at: Math.floor(Date.now() / 30_000) * 30_000 + 30_000 });
+
+      // CSRF on the prompt: the sweep above never reaches it (its OPTIONS answer belongs to the
+      // secured area), so a forged POST of the right code is tried here. Refused before the code is
+      // looked at: the step stays unused and no failure is counted.
+      const otherToken = formOn(await newBrowser().get(`${panel}/`), '/login/').fields._csrf ?? '';
+      assert.ok(otherToken);
+      const forgeries: Record<string, string>[] = [
+        {},
+        { _csrf: otherToken },
+        { _csrf: randomBytes(32).toString('base64url') },
+      ];
+      for (const forged of forgeries) {
+        const { _csrf: _, ...withoutToken } = form.fields;
+        const res = await b.post(form.action, { ...withoutToken, [field]: code, ...forged });
+        assert.equal(res.status, 403, `the prompt with ${JSON.stringify(forged)} answered ${res.status}`);
+        assert.ok(res.text.includes(CSRF_MESSAGE), 'the 403 page says why');
+        assert.equal(res.location, undefined);
+        numbers.postRoutesCsrfChecked += 1;
+      }
+      assert.equal(b.cookie('whostmgrsession'), pending, 'still the same pending session');
+      const still = await b.get(prompt.url);
+      assert.equal(still.status, 401, 'the session still waits for its security code');
+      assert.match(still.text, /Enter the security code for “root”/, 'the prompt, not a login page');
+
+      const accepted = await b.post(form.action, { ...form.fields, [field]: code });
+      assert.equal(accepted.status, 303, 'the right code with the right token still works');
       const home = j.homeUrlOf(accepted);
       const fresh = b.cookie('whostmgrsession');
       assert.ok(pending && fresh && fresh !== pending, 'a new session id after the security code');

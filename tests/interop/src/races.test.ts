@@ -3,13 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { createHttpClient, type HttpClient, type HttpResponse, parseForms } from '@extauth/server-kit/http-client';
-import { createSandbox, type Sandbox } from '@extauth/testkit';
+import { createSandbox, type Sandbox, totp } from '@extauth/testkit';
 import { caFetch, createIdpBrowser } from './support/idp-browser.js';
 import { printRaceTally, race } from './support/races.js';
 import { nextStepCode } from './support/totp-step.js';
 
-// Every single-use secret of the IdP, submitted 20 times at once through its real HTTP path (SQLite
-// storage, hashing, CSRF, cookies): exactly one submit wins, the other 19 lose.
+// Every single-use secret of the IdP, and the panel's own (its WHM 2FA step, the OIDC state at its
+// callback), submitted 20 times at once through the real HTTP path (SQLite storage, hashing, CSRF,
+// cookies): exactly one submit wins, the other 19 lose.
 
 const SUBMITS = 20;
 const RP = 'https://race-rp.interop.test';
@@ -22,7 +23,9 @@ let http: ReturnType<typeof caFetch>;
 const browsers: HttpClient[] = [];
 
 before(async () => {
-  sandbox = await createSandbox({ storage: 'sqlite' });
+  // The shipped password hashing (scrypt N=2^15), not the test default: with it a password submit
+  // really waits on the thread pool between reading its secret and using it up, where a race would bite.
+  sandbox = await createSandbox({ storage: 'sqlite', env: { SANDBOX_PASSWORD_HASH: 'secure' } });
   assert.ok(sandbox.admin);
   await sandbox.admin.addClient({
     client_id: CONFIDENTIAL.id,
@@ -65,7 +68,43 @@ async function logIn(b: HttpClient, account: { email: string; password: string }
   return b.follow(await b.post(form.action, { ...form.fields, email: account.email, password: account.password }));
 }
 
-const statusOf = (r: HttpResponse) => `${r.status}${r.location ? ` → ${new URL(r.location).pathname}` : ''}`;
+/** "Forgot password?" on the account pages up to the code page; returns the code page and the code. */
+async function requestResetCode(b: HttpClient, email: string) {
+  const since = new Date(Date.now() - 1000);
+  const form = formOn(await b.get(`${sandbox.issuer}/password-reset`), '/password-reset');
+  const codePage = await b.follow(await b.post(form.action, { ...form.fields, email }));
+  return { codePage, code: await sandbox.outbox.waitForCode(email, { since }) };
+}
+
+/** A WHM API 1 call as root with header credentials (how a script sets the panel up). */
+async function whmApi(fn: string, params: Record<string, string> = {}) {
+  const res = await http.fetch(
+    `${sandbox.panelUrl}/json-api/${fn}?${new URLSearchParams({ 'api.version': '1', ...params })}`,
+    {
+      headers: { authorization: `Basic ${Buffer.from(`root:${sandbox.rootPassword}`).toString('base64')}` },
+    },
+  );
+  return (await res.json()) as { metadata: { result: number; reason?: string }; data?: { secret?: string } };
+}
+
+const atPanelHome = (r: HttpResponse) =>
+  r.status >= 300 && r.status < 400 && /^\/cpsess\d{10}\//.test(new URL(r.location ?? '', sandbox.panelUrl).pathname);
+/** The whostmgrsession cookie an answer set, if any. */
+const panelSessionSetBy = (r: HttpResponse) =>
+  r.headers
+    .getSetCookie()
+    .map((line) => /^whostmgrsession=([^;]+)/.exec(line)?.[1])
+    .find(Boolean);
+
+async function panelHomeStatus(location: string, session: string): Promise<number> {
+  const res = await http.fetch(location, { headers: { cookie: `whostmgrsession=${session}` }, redirect: 'manual' });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Status and where it leads; the panel's per-session security token is left out so outcomes group. */
+const statusOf = (r: HttpResponse) =>
+  `${r.status}${r.location ? ` → ${new URL(r.location).pathname.replace(/^\/cpsess\d{10}\//, '/cpsessN/')}` : ''}`;
 
 async function tokenRequest(form: Record<string, string>) {
   const res = await http.fetch(`${sandbox.issuer}/token`, {
@@ -127,6 +166,51 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
     );
     assert.equal((await b.follow(winner)).status, 200);
     assert.equal((await sandbox.admin?.getAccount(email))?.verified, true);
+  });
+
+  test('a password-reset email code: exactly one submit is let through to "New password"', async () => {
+    const account = await sandbox.seedAccount({ email: 'race-reset-code@interop.test' });
+    const b = browser();
+    const { codePage, code } = await requestResetCode(b, account.email);
+    const codeForm = formOn(codePage, '/email-code');
+    const winner = await race(
+      'password-reset email code',
+      SUBMITS,
+      () => b.post(codeForm.action, { ...codeForm.fields, code }),
+      (r) => r.status === 303 && r.location?.endsWith('/password-reset/new') === true,
+      (r) => r.status === 400,
+      statusOf,
+    );
+    const choose = await b.follow(winner);
+    assert.equal(choose.status, 200);
+    assert.ok(formOn(choose, '/password-reset/new'), 'the winner chooses the new password');
+  });
+
+  test('a password-reset ticket: of 20 "Reset password" submits exactly one sets its password', async () => {
+    const account = await sandbox.seedAccount({ email: 'race-reset-ticket@interop.test' });
+    const b = browser();
+    const { codePage, code } = await requestResetCode(b, account.email);
+    const codeForm = formOn(codePage, '/email-code');
+    const choose = await b.follow(await b.post(codeForm.action, { ...codeForm.fields, code }));
+    const form = formOn(choose, '/password-reset/new');
+    // A different password per submit: the one that works afterwards names the winner.
+    const passwordOf = (i: number) => `race-reset-password-${String(i).padStart(2, '0')}`;
+    const winner = await race(
+      'password-reset ticket',
+      SUBMITS,
+      async (i) => ({ i, res: await b.post(form.action, { ...form.fields, password: passwordOf(i) }) }),
+      ({ res }) =>
+        res.status === 303 && new URL(res.location ?? '').searchParams.get('notice') === 'password_reset_done',
+      ({ res }) => res.status === 400,
+      ({ res }) => statusOf(res),
+    );
+    const loser = (winner.i + 1) % SUBMITS;
+    const withWinner = await logIn(browser(), { email: account.email, password: passwordOf(winner.i) });
+    assert.equal(new URL(withWinner.url).pathname, '/account', "the winner's password logs in");
+    const withLoser = await logIn(browser(), { email: account.email, password: passwordOf(loser) });
+    assert.equal(withLoser.status, 400, "a loser's password was never set");
+    const withOld = await logIn(browser(), account);
+    assert.equal(withOld.status, 400, 'nor is the old one left');
   });
 
   test('an MFA enrolment link: exactly one opening starts the enrolment', async () => {
@@ -259,5 +343,68 @@ describe(`single-use secrets under ${SUBMITS} parallel submits`, () => {
       tokenOutcome,
     );
     await assertGrantRevoked(winner.body, { id: PUBLIC_ID });
+  });
+
+  test("the panel's OIDC state: the same callback URL replayed 20 times opens exactly one WHM session", async () => {
+    const account = await sandbox.seedAccount({ email: 'race-state@interop.test' });
+    // Linked to root first, so the callback that wins logs straight in.
+    await sandbox.loginViaWebPros({ email: account.email, password: account.password });
+    const person = createIdpBrowser({ ca: sandbox.ca, redirectPrefix: `${sandbox.panelUrl}/openid_connect_callback/` });
+    browsers.push(person.http);
+    const { callback } = await person.signIn(`${sandbox.panelUrl}/openid_connect/webpros`, account);
+    assert.ok(callback.searchParams.get('state') && callback.searchParams.get('code'));
+    const winner = await race(
+      'panel OIDC state',
+      SUBMITS,
+      () => person.http.get(callback),
+      atPanelHome,
+      // A replay finds no round trip in its session (the state is used up): the login page, 4xx. A
+      // replay that got as far as the IdP would come back 502 (invalid_grant), not a clean refusal.
+      (r) => r.status >= 400 && r.status < 500,
+      statusOf,
+    );
+    const session = panelSessionSetBy(winner);
+    assert.ok(session, 'the winner got a session cookie');
+    assert.equal(await panelHomeStatus(winner.location ?? '', session), 200, "the winner's session opens WHM Home");
+  });
+
+  test('the WHM 2FA step: of 20 logins waiting for the security code exactly one gets in with the same code', async () => {
+    const generated = await whmApi('twofactorauth_generate_tfa_config');
+    const secret = generated.data?.secret ?? '';
+    assert.ok(secret);
+    assert.equal(
+      (await whmApi('twofactorauth_set_tfa_config', { secret, tfa_token: totp(secret) })).metadata.result,
+      1,
+    );
+    assert.equal((await whmApi('twofactorauth_enable_policy')).metadata.result, 1);
+    try {
+      const people = Array.from({ length: SUBMITS }, () => browser());
+      const prompts = await Promise.all(
+        people.map(async (b) => {
+          const form = formOn(await b.get(`${sandbox.panelUrl}/`), '/login/');
+          const login = await b.post(form.action, { ...form.fields, user: 'root', pass: sandbox.rootPassword });
+          const prompt = await b.get(login.location ?? '');
+          assert.equal(prompt.status, 401, 'the security code prompt');
+          return parseForms(prompt.text, prompt.url).find((f) => /^\/cpsess\d{10}\/$/.test(new URL(f.action).pathname));
+        }),
+      );
+      // The next step's code: within the ±1 window and later than the step set_tfa_config used up.
+      const code = totp(secret, { at: Math.floor(Date.now() / 30_000) * 30_000 + 30_000 });
+      const winner = await race(
+        'WHM 2FA step',
+        SUBMITS,
+        (i) => (people[i] as HttpClient).post(prompts[i]?.action ?? '', { ...prompts[i]?.fields, tfatoken: code }),
+        atPanelHome,
+        // A replayed step is a wrong code (401); the fifth locks root, whose codes then get 429. The
+        // lock outlives the test but not the policy, which is turned off below.
+        (r) => r.status === 401 || r.status === 429,
+        statusOf,
+      );
+      const session = panelSessionSetBy(winner);
+      assert.ok(session);
+      assert.equal(await panelHomeStatus(winner.location ?? '', session), 200);
+    } finally {
+      assert.equal((await whmApi('twofactorauth_disable_policy')).metadata.result, 1);
+    }
   });
 });
