@@ -93,6 +93,29 @@ describe('loadPanelConfig', () => {
     );
   });
 
+  test('the WHM 2FA code limits default to WHM’s 5 in a row and 15 minutes, and 100 per address; each can be set', () => {
+    assert.deepEqual(loadPanelConfig({}).tfaFailureLimit, { maxFailures: 5, lockSeconds: 900, maxFailuresPerIp: 100 });
+    const set = loadPanelConfig({
+      PANEL_TFA_MAX_FAILURES: '1000000',
+      PANEL_TFA_LOCK_SECONDS: '30',
+      PANEL_TFA_MAX_FAILURES_PER_IP: '4',
+    });
+    assert.deepEqual(set.tfaFailureLimit, { maxFailures: 1_000_000, lockSeconds: 30, maxFailuresPerIp: 4 });
+    assert.throws(
+      () =>
+        loadPanelConfig({
+          PANEL_TFA_MAX_FAILURES: '0',
+          PANEL_TFA_LOCK_SECONDS: '1.5',
+          PANEL_TFA_MAX_FAILURES_PER_IP: 'many',
+        }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /PANEL_TFA_MAX_FAILURES: must be at least 1/.test(err.message) &&
+        /PANEL_TFA_LOCK_SECONDS: must be a whole number/.test(err.message) &&
+        /PANEL_TFA_MAX_FAILURES_PER_IP: must be a whole number/.test(err.message),
+    );
+  });
+
   test('PANEL_RELINK_ROUNDTRIP is off by default and takes the usual boolean words', () => {
     assert.equal(loadPanelConfig({}).relinkRoundTrip, false);
     assert.equal(loadPanelConfig({ PANEL_RELINK_ROUNDTRIP: 'true' }).relinkRoundTrip, true);

@@ -7,6 +7,7 @@ import {
   whmRedirectUris,
 } from '@extauth/shared/contract';
 import { z } from 'zod';
+import { TFA_LOCK_SECONDS, TFA_MAX_FAILURES } from './domain/totp.js';
 
 /** The variables the panel reads (docs/internal-contract.md). */
 const panelEnvSchema = z.object({
@@ -38,6 +39,9 @@ const panelEnvSchema = z.object({
   PANEL_LOGIN_MAX_FAILURES_PER_USER: envCount(10),
   PANEL_LOGIN_MAX_FAILURES_PER_IP: envCount(100),
   PANEL_LOGIN_FAILURE_WINDOW_SECONDS: envCount(900),
+  PANEL_TFA_MAX_FAILURES: envCount(TFA_MAX_FAILURES),
+  PANEL_TFA_LOCK_SECONDS: envCount(TFA_LOCK_SECONDS),
+  PANEL_TFA_MAX_FAILURES_PER_IP: envCount(100),
   WEBPROS_CLIENT_ID: z.string().max(255, { error: 'must be at most 255 characters' }).optional(),
   WEBPROS_CLIENT_SECRET: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
   // curl's --connect-to for the back channel: `idp:8443` in compose (README, "Run with Docker").
@@ -104,6 +108,12 @@ export interface PanelConfig {
    * `maxFailuresPerUser` per user name and `maxFailuresPerIp` per client address within `windowSeconds`.
    */
   loginFailureLimit: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number };
+  /**
+   * Wrong WHM 2FA security codes at the login prompt (§10): `maxFailures` in a row lock the user for
+   * `lockSeconds` (WHM: 5 and 15 minutes); at most `maxFailuresPerIp` per client address within the
+   * login limit's window, so one address cannot wear down many users' counters.
+   */
+  tfaFailureLimit: { maxFailures: number; lockSeconds: number; maxFailuresPerIp: number };
 }
 
 /** Parses the panel's settings; throws ConfigError naming each bad variable. */
@@ -138,6 +148,11 @@ export function loadPanelConfig(env: Record<string, string | undefined>, opts: {
       maxFailuresPerUser: e.PANEL_LOGIN_MAX_FAILURES_PER_USER,
       maxFailuresPerIp: e.PANEL_LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: e.PANEL_LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+    tfaFailureLimit: {
+      maxFailures: e.PANEL_TFA_MAX_FAILURES,
+      lockSeconds: e.PANEL_TFA_LOCK_SECONDS,
+      maxFailuresPerIp: e.PANEL_TFA_MAX_FAILURES_PER_IP,
     },
   };
 }

@@ -12,6 +12,8 @@ export interface NoticeParams {
   app?: string;
   /** For `oidc_received_error`: what the IdP answered. */
   error?: string;
+  /** For `tfa_attempts_exceeded`: how long the lock lasts (PANEL_TFA_LOCK_SECONDS; WHM: 15 minutes). */
+  minutes?: number;
 }
 
 interface NoticeEntry {
@@ -79,10 +81,13 @@ const panelNoticeCatalogue = {
   ),
   openid_access_token_expired: oidcNotice(() => 'Your OpenID Connect session has expired.', true, false),
   // The sandbox's code (WHM's own text is not public): five wrong WHM 2FA codes in a row end the
-  // pre-2FA session and lock the user's security-code attempts for 15 minutes (spec §10).
-  tfa_attempts_exceeded: sessionNotice(
-    'You entered an invalid security code too many times. Wait 15 minutes, then log in again.',
-  ),
+  // pre-2FA session and lock the user's security-code attempts for 15 minutes (spec §10); both
+  // numbers are settings (PANEL_TFA_MAX_FAILURES, PANEL_TFA_LOCK_SECONDS).
+  tfa_attempts_exceeded: {
+    ...sessionNotice(''),
+    text: ({ minutes = 15 }) =>
+      `You entered an invalid security code too many times. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, then log in again.`,
+  },
   oidc_received_error: oidcNotice(
     (p) => `The system received an error from ${p.provider}: ${p.error ?? ''}`,
     false,

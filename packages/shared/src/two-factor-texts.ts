@@ -50,6 +50,10 @@ export const TWO_FACTOR_LOGIN = Object.freeze({
   invalid: INVALID_SECURITY_CODE_TEXT,
   lockedOut: (minutes: number) =>
     `Too many invalid security codes were entered for this account. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
+  /** A request that tried to act (a POST elsewhere, a PUT) before the code was given: nothing happened. */
+  codeRequired: 'Enter the security code to continue.',
+  tooManyFromAddress: (minutes: number) =>
+    `Too many invalid security codes were entered from your network address. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
   logOut: 'Log out',
 });
 

@@ -11,7 +11,10 @@ export const TFA_DIGITS = 6;
 export const TFA_WINDOW_STEPS = 1;
 /** WHM's secrets are 16 base32 characters: 10 random bytes (80 bits). */
 export const TFA_SECRET_BYTES = 10;
-/** Consecutive wrong codes that end the pre-2FA session, and how long the user is then refused. */
+/**
+ * WHM's consecutive wrong codes that end the pre-2FA session, and how long the user is then refused:
+ * the defaults of PANEL_TFA_MAX_FAILURES and PANEL_TFA_LOCK_SECONDS (config.ts).
+ */
 export const TFA_MAX_FAILURES = 5;
 export const TFA_LOCK_SECONDS = 15 * 60;
 

@@ -120,6 +120,23 @@ export const panelMigrations: readonly Migration[] = [
       CREATE INDEX login_failures_failed_at ON login_failures(failed_at);
     `,
   },
+  {
+    version: 5,
+    name: 'wrong 2FA security codes per client address (login_failures scope tfa_ip)',
+    // SQLite cannot change a CHECK constraint in place: the table is copied into a new one.
+    up: `
+      CREATE TABLE login_failures_v5 (
+        scope TEXT NOT NULL CHECK (scope IN ('user', 'ip', 'tfa_ip')),
+        key TEXT NOT NULL,
+        failed_at INTEGER NOT NULL
+      );
+      INSERT INTO login_failures_v5 (scope, key, failed_at) SELECT scope, key, failed_at FROM login_failures;
+      DROP TABLE login_failures;
+      ALTER TABLE login_failures_v5 RENAME TO login_failures;
+      CREATE INDEX login_failures_key ON login_failures(scope, key, failed_at);
+      CREATE INDEX login_failures_failed_at ON login_failures(failed_at);
+    `,
+  },
 ];
 
 /** `file` is a path, or `':memory:'` for the in-memory mode. */

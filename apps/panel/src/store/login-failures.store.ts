@@ -1,9 +1,12 @@
 import type { Db } from '@extauth/server-kit/sqlite';
 
-/** What a failed password attempt is counted against: the user name tried, or the client address. */
-export type LoginFailureScope = 'user' | 'ip';
+/**
+ * What a failure is counted against: a wrong password against the user name tried (`user`) and the
+ * client address (`ip`); a wrong 2FA security code against the client address (`tfa_ip`).
+ */
+export type LoginFailureScope = 'user' | 'ip' | 'tfa_ip';
 
-/** Failed WHM password attempts, one row per failure, for the sliding-window login limit. */
+/** Failed WHM password and security-code attempts, one row per failure, for the sliding-window limits. */
 export interface LoginFailureStore {
   /** Records one failure at `atMs` (failures past every window go with the row sweeper). */
   recordFailure(scope: LoginFailureScope, key: string, atMs: number): void;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openPanelDatabase } from './database.js';
+import { applyMigrations, openDatabase } from '@extauth/server-kit/sqlite';
+import { openPanelDatabase, panelMigrations } from './database.js';
 import { createLinkStore } from './links.store.js';
 import { createLoginFailureStore } from './login-failures.store.js';
 import { createSessionStore } from './sessions.store.js';
@@ -134,5 +135,17 @@ describe('login failure store', () => {
     assert.equal(failures.countFailuresSince('ip', 'root', 0), 1);
     failures.clearFailures('user', 'admin');
     assert.equal(failures.countFailuresSince('user', 'admin', 0), 0);
+  });
+
+  test('migration 5 keeps the failures already counted and adds the 2FA prompt’s scope per address', () => {
+    const db = openDatabase({ file: ':memory:', migrations: panelMigrations.filter((m) => m.version <= 4) });
+    createLoginFailureStore(db).recordFailure('ip', '192.0.2.1', 1000);
+    assert.throws(() => createLoginFailureStore(db).recordFailure('tfa_ip', '192.0.2.1', 2000), /CHECK constraint/);
+    applyMigrations(db, panelMigrations);
+    const failures = createLoginFailureStore(db);
+    failures.recordFailure('tfa_ip', '192.0.2.1', 2000);
+    assert.equal(failures.countFailuresSince('ip', '192.0.2.1', 0), 1);
+    assert.equal(failures.countFailuresSince('tfa_ip', '192.0.2.1', 0), 1);
+    assert.throws(() => db.prepare("INSERT INTO login_failures VALUES ('other', 'k', 0)").run(), /CHECK constraint/);
   });
 });

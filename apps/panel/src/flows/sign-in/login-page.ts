@@ -20,7 +20,7 @@ import { selectionModel } from '../user-selection/user-selection.views.js';
 import { type LoginButtonModel, type LoginNoticeModel, renderLoginPage } from './sign-in.views.js';
 
 export type LoginPageNotice =
-  | { type: 'msg_code'; code: PanelNoticeCode; providerId: string; username?: string; error?: string }
+  | { type: 'msg_code'; code: PanelNoticeCode; providerId: string; username?: string; error?: string; minutes?: number }
   | { type: 'login_message'; code: PanelLoginMessageCode }
   | { type: 'too_many_failures'; retryAfterSeconds: number }
   | { type: 'logged_out' };
@@ -63,6 +63,7 @@ function noticeModel(deps: PanelDeps, notice: LoginPageNotice): LoginNoticeModel
     app: APP_NAME,
     ...(notice.username !== undefined ? { username: notice.username } : {}),
     ...(notice.error !== undefined ? { error: notice.error } : {}),
+    ...(notice.minutes !== undefined ? { minutes: notice.minutes } : {}),
   });
   return {
     msgCode: described.code,

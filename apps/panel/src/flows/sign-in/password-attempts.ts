@@ -20,11 +20,12 @@ type Deps = Pick<PanelDeps, 'users' | 'hashParams' | 'loginFailures' | 'clock' |
 const userKey = (username: string) => username.toLowerCase().slice(0, 255);
 
 /**
- * When the key may try again: undefined while it has fewer than `max` failures in the window,
- * else the moment its oldest failure that still counts against the limit leaves the window.
+ * When the key may try again: undefined while it has fewer than `max` failures in the login
+ * limit's window, else the moment its oldest failure that still counts against the limit leaves
+ * the window. Also the 2FA prompt's limit per client address (`tfa_ip`).
  */
-function blockedUntil(
-  deps: Deps,
+export function blockedUntil(
+  deps: Pick<PanelDeps, 'loginFailures' | 'config'>,
   scope: LoginFailureScope,
   key: string,
   max: number,

@@ -88,6 +88,10 @@ describe('WHM 2FA at login (WHM Login Security)', () => {
     assert.equal(api.json<{ data?: unknown }>().data, undefined);
     const disable = await env.browser.post(`${env.url}/cpsess${token}/scripts7/twofactorauth/policy`, { enabled: '0' });
     assert.equal(titleOf(disable), 'WHM Login Security', 'a POST elsewhere does nothing');
+    assert.match(disable.text, /role="alert">Enter the security code to continue\.</, 'and says so');
+    const put = await env.browser.request('PUT', `${env.url}/cpsess${token}/`, {});
+    assert.equal(put.status, 401);
+    assert.match(put.text, /role="alert">Enter the security code to continue\.</);
     assert.equal((await callWhmApi(env, 'twofactorauth_policy_status')).body.data?.is_enabled, 1);
     const other = token === '0000000000' ? '1111111111' : '0000000000';
     assert.equal(msgCodeOf(await env.browser.get(`${env.url}/cpsess${other}/`)), 'expired_session');
@@ -202,5 +206,61 @@ describe('WHM 2FA at login (WHM Login Security)', () => {
     const home = await passwordLoginAsRoot(env);
     assert.equal(home.status, 200);
     assert.equal(titleOf(home), 'WHM Home');
+  });
+});
+
+describe('WHM 2FA at login: the limits are settings', () => {
+  const limitsClock = createAdjustableClock({ now: () => new Date(BASE_MS) });
+  let env: TestEnv;
+  let secret: string;
+  before(async () => {
+    env = await startTestEnv({
+      clock: limitsClock,
+      env: { PANEL_TFA_MAX_FAILURES: '2', PANEL_TFA_LOCK_SECONDS: '120', PANEL_TFA_MAX_FAILURES_PER_IP: '3' },
+    });
+    secret = await configureRootTfa(env, limitsClock, -1);
+    await callWhmApi(env, 'twofactorauth_enable_policy');
+  });
+  after(() => env.close());
+
+  test('PANEL_TFA_MAX_FAILURES and PANEL_TFA_LOCK_SECONDS: two wrong codes lock root for two minutes, and the notice says so', async () => {
+    const first = await submitSecurityCode(env, await passwordLoginAsRoot(env), '000000');
+    assert.equal(first.status, 401);
+    const second = await submitSecurityCode(env, first, '000000');
+    assert.equal(msgCodeOf(second), 'tfa_attempts_exceeded');
+    assert.equal(
+      noticeTextOf(second),
+      'You entered an invalid security code too many times. Wait 2 minutes, then log in again.',
+    );
+    const locked = await passwordLoginAsRoot(env);
+    assert.equal(locked.status, 429);
+    assert.equal(locked.headers.get('retry-after'), '120');
+    assert.match(locked.text, /for this account\. Wait 2 minutes and try again\./);
+    limitsClock.advance(120_000);
+  });
+
+  test('PANEL_TFA_MAX_FAILURES_PER_IP: the third wrong code from this address refuses even a right code with 429 until the window frees it', async () => {
+    // Two failures of the previous test (one window, 900 s by default) and this one make three.
+    const prompt = await passwordLoginAsRoot(env);
+    assert.equal(prompt.status, 401);
+    const third = await submitSecurityCode(env, prompt, '000000');
+    assert.equal(third.status, 401, 'root has one failure in a row: not locked');
+    const refused = await submitSecurityCode(env, third, codeAt(secret, limitsClock));
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), String(900 - 120));
+    assert.match(
+      refused.text,
+      /role="alert">Too many invalid security codes were entered from your network address\. Wait 13 minutes and try again\.</,
+    );
+    const logged = env.logger.lines.find((l) => l.message === 'two-factor: code refused: too many failed attempts');
+    assert.equal(logged?.level, 'warn');
+    assert.deepEqual(logged?.fields, { username: 'root', ip: logged?.fields?.ip, retryAfterSeconds: 780 });
+    assert.match(String(logged?.fields?.ip), /127\.0\.0\.1|::1/);
+    assert.equal((await env.browser.get(third.url)).status, 401, 'the prompt stays: only codes are refused');
+
+    limitsClock.advance(780_000);
+    const ok = await submitSecurityCode(env, refused, codeAt(secret, limitsClock));
+    assert.equal(ok.status, 303);
+    assert.equal(titleOf(await env.browser.get(new URL(ok.location ?? '', env.url).href)), 'WHM Home');
   });
 });

@@ -33,15 +33,28 @@ function renderPrompt(ctx: PanelContext, session: PromptSession, status: number,
   });
 }
 
-function renderLocked(ctx: PanelContext, session: PromptSession, retryAfterSeconds: number): void {
+const minutesOf = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+
+/** 429 with Retry-After: the user is locked, or (`address`) this client address tried too many codes. */
+function renderLocked(
+  ctx: PanelContext,
+  session: PromptSession,
+  retryAfterSeconds: number,
+  limit: 'user' | 'address' = 'user',
+): void {
   ctx.set('Retry-After', String(retryAfterSeconds));
-  renderPrompt(ctx, session, 429, T.lockedOut(Math.ceil(retryAfterSeconds / 60)));
+  const minutes = minutesOf(retryAfterSeconds);
+  renderPrompt(ctx, session, 429, limit === 'user' ? T.lockedOut(minutes) : T.tooManyFromAddress(minutes));
 }
 
 async function submitCode(ctx: PanelContext, deps: PanelDeps, session: PromptSession): Promise<void> {
   const form = parseForm(tfaFormSchema, ctx.request.body);
   const pending = session.data.pendingTwoFactor;
-  const outcome = verifyTfaLoginCode(deps, pending.username, form.ok ? form.data.tfatoken : '');
+  const outcome = verifyTfaLoginCode(deps, {
+    username: pending.username,
+    code: form.ok ? form.data.tfatoken : '',
+    clientIp: ctx.ip,
+  });
   if (outcome.ok) {
     // A fresh id and security token: nothing seen before the code opens the logged-in session.
     const fresh = startLoggedInSession(deps, session, pending.username, {
@@ -54,13 +67,19 @@ async function submitCode(ctx: PanelContext, deps: PanelDeps, session: PromptSes
     return;
   }
   if (outcome.error === 'locked') return renderLocked(ctx, session, outcome.retryAfterSeconds);
+  if (outcome.error === 'too_many_failures') return renderLocked(ctx, session, outcome.retryAfterSeconds, 'address');
   if (outcome.error === 'attempts_exceeded') {
     deps.sessions.destroySession(session);
     clearSessionCookie(ctx);
     ctx.state.sessionLookup = { status: 'none' };
     return respondWithLoginPage(ctx, deps, {
       status: 401,
-      notice: { type: 'msg_code', code: 'tfa_attempts_exceeded', providerId: 'webpros' },
+      notice: {
+        type: 'msg_code',
+        code: 'tfa_attempts_exceeded',
+        providerId: 'webpros',
+        minutes: minutesOf(outcome.lockSeconds),
+      },
     });
   }
   renderPrompt(ctx, session, 401, T.invalid);
@@ -70,7 +89,7 @@ async function submitCode(ctx: PanelContext, deps: PanelDeps, session: PromptSes
  * WHM's 2FA security policy (§10): while a session waits for its security code (TFA_PROMPT), every
  * page under its own `/cpsessN/` prefix shows the prompt, and only a POST to `/cpsessN/` checks a
  * code. The prompt answers 401 (not authenticated yet), or 429 with Retry-After while the user is
- * locked. API calls, other tokens and other sessions go on to the secured-area guard, which refuses
+ * locked (and to a code sent while the client address is over PANEL_TFA_MAX_FAILURES_PER_IP). API calls, other tokens and other sessions go on to the secured-area guard, which refuses
  * them because the session has no user yet.
  */
 export function guardTwoFactorPrompt(deps: PanelDeps, csrf: ReturnType<typeof createCsrf>): Middleware<PanelState> {
@@ -89,6 +108,8 @@ export function guardTwoFactorPrompt(deps: PanelDeps, csrf: ReturnType<typeof cr
     }
     const locked = tfaLockRemainingSeconds(deps, promptSession.data.pendingTwoFactor.username);
     if (locked !== undefined) return renderLocked(ctx, promptSession, locked);
-    renderPrompt(ctx, promptSession, 401);
+    // A page asked for shows the prompt; a request that tried to act is told why nothing happened.
+    const reading = ctx.method === 'GET' || ctx.method === 'HEAD';
+    renderPrompt(ctx, promptSession, 401, reading ? undefined : T.codeRequired);
   };
 }
