@@ -132,7 +132,8 @@ export function idpFormEndpoints(world: World): Endpoint[] {
         const { email } = await sharedAccount();
         return { client, template: formTemplate(page, '/login', { email, password: PASSWORD }) };
       },
-      rejectsValid: expectRedirect(),
+      // The interaction's login is done: oidc-provider resumes the authorization (consent comes next).
+      rejectsValid: toRp,
       statefulAcceptance: true,
     },
     {
@@ -261,6 +262,27 @@ function accountEndpoints(world: World): Endpoint[] {
       return { client, template: formTemplate(page, actionPath, values) };
     };
   return [
+    {
+      // The account page reads `notice` from its query, like the login page: known notices only.
+      name: 'idp GET /account?notice=',
+      prepare: async () => {
+        const { client } = await accountBrowser(world, (await world.newAccount('account-notice')).email);
+        const template: ParamsTemplate = {
+          kind: 'params',
+          method: 'GET',
+          url: `${world.sandbox.issuer}/account`,
+          location: 'query',
+          params: [['notice', 'name_saved']],
+          headers: {},
+          refuses: new Set(),
+        };
+        return { client, template };
+      },
+      rejectsValid: (res) =>
+        res.status === 200 && /role="status"[^>]*>[^<]*\S/.test(res.text)
+          ? undefined
+          : `no notice on the account page (${res.status})`,
+    },
     {
       name: 'idp POST /account/name',
       prepare: accountForm('/account/name', { first_name: 'Ana', last_name: 'Fuzz' }),
@@ -407,7 +429,8 @@ function mfaEndpoints(world: World): Endpoint[] {
         const code = await world.totpNow(account.totpSecret ?? '');
         return { client, template: formTemplate(page, /\/mfa\/challenge$/, { code }) };
       },
-      rejectsValid: expectRedirect(),
+      // The second factor finishes the login; oidc-provider resumes the authorization.
+      rejectsValid: expectRedirect(/^\/auth\/[^/]+$/),
       freshForValid: true,
       statefulAcceptance: true,
     },

@@ -145,7 +145,16 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
         };
         return { client, template };
       },
-      rejectsValid: expectStatus(200),
+      // Revoked means refused: the access token no longer opens userinfo.
+      rejectsValid: async (res, { template }) => {
+        const answered = expectStatus(200)(res);
+        if (answered) return answered;
+        const token = template.kind === 'params' ? template.params.find(([k]) => k === 'token')?.[1] : undefined;
+        const me = await world.api.get(`${issuer}/me`, { authorization: `Bearer ${token}` });
+        return me.status === 401 ? undefined : `userinfo answered ${me.status} to the revoked token`;
+      },
+      // A token of its own each time, so the check above proves this request revoked it.
+      freshForValid: true,
     },
     {
       name: 'idp POST /session/end/confirm',

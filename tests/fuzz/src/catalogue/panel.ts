@@ -6,8 +6,9 @@ import { followUntil, formOf, formTemplate, open, PASSWORD, type World } from '.
 
 /**
  * The panel's forms and query endpoints: the WHM login (form and `login_only=1`), "Log in via
- * WebPros" (start with `goto_uri`, the OIDC callback, the user selection), logout, Manage External
- * Authentications and Two-Factor Authentication.
+ * WebPros" (start with `goto_uri`, the OIDC callback, the user selection), the WHM Login Security
+ * prompt, logout (and the IdP's return to `/logout/?state=`), Manage External Authentications
+ * (with the Confirm Unlink page, which reads its query) and Two-Factor Authentication.
  */
 
 /** A browser logged in to WHM as root by the login form, and its security token. */
@@ -242,6 +243,102 @@ export function panelEndpoints(world: World): Endpoint[] {
       statefulAcceptance: true,
     },
     {
+      // Confirm Unlink reads the link from its query and writes it into the page's form.
+      name: 'panel GET …/manage_external_auth/users/:user/unlink?provider_id=&subject=',
+      prepare: async () => {
+        const reseller = await newReseller(world, basicRoot);
+        const subject = `fuzz-confirm-${Date.now().toString(36)}`;
+        await whmCall(world, basicRoot, 'link_user_authn_provider', {
+          username: reseller,
+          provider_id: 'webpros',
+          subject_unique_identifier: subject,
+          preferred_username: 'fuzz@example.com',
+        });
+        const { client, home } = await rootSession(world);
+        const template: ParamsTemplate = {
+          kind: 'params',
+          method: 'GET',
+          url: `${home}/scripts2/manage_external_auth/users/${reseller}/unlink`,
+          location: 'query',
+          params: [
+            ['provider_id', 'webpros'],
+            ['subject', subject],
+          ],
+          headers: {},
+          refuses: new Set(['utf8']),
+        };
+        return { client, template };
+      },
+      rejectsValid: (res, { template }) => {
+        const subject = template.kind === 'params' ? template.params[1]?.[1] : undefined;
+        if (res.status !== 200) return `expected the Confirm Unlink page, got ${res.status}`;
+        return res.text.includes(`name="subject_unique_identifier" value="${subject}"`)
+          ? undefined
+          : 'the Confirm Unlink form does not carry the link’s subject';
+      },
+    },
+    {
+      // Where the IdP sends the browser back after RP-initiated logout (PANEL_IDP_LOGOUT), with `state`.
+      name: 'panel GET /logout/?state=',
+      prepare: async () => ({
+        client: world.browser(),
+        template: {
+          kind: 'params',
+          method: 'GET',
+          url: `${panel}/logout/`,
+          location: 'query',
+          params: [['state', 'fuzz-logout-state']],
+          headers: {},
+          refuses: new Set(['utf8']),
+        },
+      }),
+      rejectsValid: (res) =>
+        res.status === 200 && /You have logged out\./.test(res.text)
+          ? undefined
+          : `expected the logged-out login page, got ${res.status}`,
+    },
+    {
+      // WHM Login Security (§10): root with a secret and the policy on; wrong codes are part of the
+      // input, so the fuzz raises PANEL_TFA_MAX_FAILURES(_PER_IP) instead of locking root.
+      name: 'panel POST /cpsess…/ (WHM Login Security code)',
+      prepare: async () => {
+        const secret = await configureRootTfa(world, basicRoot);
+        await whmCall(world, basicRoot, 'twofactorauth_enable_policy', {});
+        const client = world.browser();
+        const page = await open(client, `${panel}/`);
+        const login = formOf(page, '/login/');
+        const prompt = await client.follow(
+          await client.post(login.action, { ...login.fields, user: 'root', pass: world.sandbox.rootPassword }),
+        );
+        if (prompt.status !== 401 || !prompt.text.includes('WHM Login Security'))
+          throw new Error(`the password login did not reach the security code page (${prompt.status} ${prompt.url})`);
+        // The set-up code used the current step; the next one logs in (a step is accepted once).
+        return { client, template: formTemplate(prompt, /^\/cpsess\d{10}\/$/, { tfatoken: totpNextStep(secret) }) };
+      },
+      rejectsValid: expectRedirect(/^\/cpsess\d{10}\/$/),
+      freshForValid: true,
+      statefulAcceptance: true,
+      cleanUp: async () => {
+        await whmCall(world, basicRoot, 'twofactorauth_disable_policy', {});
+        await removeRootTfa(world, basicRoot);
+      },
+    },
+    {
+      name: 'panel POST …/twofactorauth/myaccount/remove',
+      prepare: async () => {
+        await configureRootTfa(world, basicRoot);
+        return securedForm('/scripts7/twofactorauth/myaccount', '/myaccount/remove', {});
+      },
+      rejectsValid: (res) =>
+        okPage(res) ??
+        (res.text.includes('Two-Factor Authentication is now removed from your account.')
+          ? undefined
+          : 'no “removed” notice'),
+      freshForValid: true,
+      statefulAcceptance: true,
+      cleanUp: () => removeRootTfa(world, basicRoot),
+    },
+    {
       name: 'panel POST …/twofactorauth/policy',
       prepare: () => securedForm('/scripts7/twofactorauth/myaccount', '/twofactorauth/policy', { enabled: '0' }),
       rejectsValid: okPage,
@@ -270,18 +367,14 @@ export function panelEndpoints(world: World): Endpoint[] {
       freshForValid: true,
       statefulAcceptance: true,
       // Root must not keep a second factor: every other endpoint logs in with its password alone.
-      cleanUp: async () => {
-        await whmCall(world, basicRoot, 'twofactorauth_remove_user_config', { user: 'root' }, { allowFailure: true });
-      },
+      cleanUp: () => removeRootTfa(world, basicRoot),
     },
     {
       name: 'panel POST …/twofactorauth/users',
       prepare: async () => {
         // The list has a form once a user has 2FA; only root can have it here (every function is root's).
         const session = await rootSession(world);
-        const { data } = await whmCall(world, basicRoot, 'twofactorauth_generate_tfa_config', {});
-        const secret = (data as { secret: string }).secret;
-        await whmCall(world, basicRoot, 'twofactorauth_set_tfa_config', { secret, tfa_token: totp(secret) });
+        await configureRootTfa(world, basicRoot);
         const page = await open(session.client, `${session.home}/scripts7/twofactorauth/users`);
         return {
           client: session.client,
@@ -291,9 +384,7 @@ export function panelEndpoints(world: World): Endpoint[] {
       rejectsValid: okPage,
       freshForValid: true,
       statefulAcceptance: true,
-      cleanUp: async () => {
-        await whmCall(world, basicRoot, 'twofactorauth_remove_user_config', { user: 'root' }, { allowFailure: true });
-      },
+      cleanUp: () => removeRootTfa(world, basicRoot),
     },
     {
       name: 'panel POST …/twofactorauth/settings',
@@ -312,8 +403,9 @@ export function panelEndpoints(world: World): Endpoint[] {
           provider_id: 'webpros',
           service_name: 'whostmgrd',
         });
-        const secret =
-          (data as { client_secret?: string } | undefined)?.client_secret ?? form.fields.client_secret ?? '';
+        const configured = (data as { client_configurations?: { client_secret?: string } } | undefined)
+          ?.client_configurations?.client_secret;
+        const secret = configured ?? form.fields.client_secret ?? '';
         return {
           client,
           template: formTemplate(page, '/providers/webpros', { client_secret: secret, confirm_redirect_uris: '1' }),
@@ -323,6 +415,25 @@ export function panelEndpoints(world: World): Endpoint[] {
       statefulAcceptance: true,
     },
   ];
+}
+
+/** Root's WHM 2FA through the API, as a script sets it up: a new secret, confirmed with its current code. */
+export async function configureRootTfa(world: World, basicRoot: string): Promise<string> {
+  const { data } = await whmCall(world, basicRoot, 'twofactorauth_generate_tfa_config', {});
+  const secret = (data as { secret: string }).secret;
+  await whmCall(world, basicRoot, 'twofactorauth_set_tfa_config', { secret, tfa_token: totp(secret) });
+  return secret;
+}
+
+/**
+ * The code of the next time step: the set-up code's step counts as used, and the panel accepts one
+ * step either side of its clock (real time), so this code logs in for the next minute or so.
+ */
+export const totpNextStep = (secret: string) => totp(secret, { at: new Date(Date.now() + 30_000) });
+
+/** Root goes back to a password alone (every other endpoint logs in with it). */
+export async function removeRootTfa(world: World, basicRoot: string): Promise<void> {
+  await whmCall(world, basicRoot, 'twofactorauth_remove_user_config', { user: 'root' }, { allowFailure: true });
 }
 
 let resellers = 0;

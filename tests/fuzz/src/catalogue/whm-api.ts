@@ -1,14 +1,17 @@
+import { totp } from '@extauth/testkit';
 import { type Endpoint, expectWhmSuccess } from '../support/endpoint.js';
 import type { ParamsTemplate, Refusal } from '../support/templates.js';
 import { PASSWORD, type World } from '../support/world.js';
-import { newReseller, rootSession, whmCall } from './panel.js';
+import { configureRootTfa, newReseller, removeRootTfa, rootSession, whmCall } from './panel.js';
 
 /**
  * WHM API 1 (`/json-api/<function>?api.version=1`, spec §8) with Basic auth as root, and one call
- * with the session's security token. Refusals come in the API's envelope (HTTP 200,
- * `metadata.result: 0` with a reason) or as 401/403 for credentials, as in cpsrvd. Functions that
- * would cut the sandbox off from its IdP (disable the provider, replace its client configuration)
- * or give root a second factor are left out.
+ * with the session's security token: every function of apps/panel/src/whm-api/registry.ts. Refusals
+ * come in the API's envelope (HTTP 200, `metadata.result: 0` with a reason) or as 401/403 for
+ * credentials, as in cpsrvd. Functions that would cut the sandbox off from its IdP (disable the
+ * provider, replace its client or display configuration) or give root a second factor put the
+ * setting back after every batch and valid request (`cleanUp`), since the endpoints that follow
+ * log in through WebPros or with root's password alone.
  */
 export function whmApiEndpoints(world: World): Endpoint[] {
   const panel = world.sandbox.panelUrl;
@@ -47,6 +50,29 @@ export function whmApiEndpoints(world: World): Endpoint[] {
   };
   const tokenName = () => `fuzz${Date.now().toString(36)}${nextSerial()}`;
 
+  /** WebPros's WHM client configuration and display texts as first read here: what every write puts back. */
+  let original: { client: Record<string, string>; display: Record<string, string> } | undefined;
+  const originalConfigurations = async () => {
+    if (original) return original;
+    const client = await whmCall(world, basicRoot, 'get_provider_client_configurations', Object.fromEntries(webpros));
+    const display = await whmCall(world, basicRoot, 'get_provider_display_configurations', { provider_id: 'webpros' });
+    const { client_id, client_secret } = (client.data as { client_configurations: Record<string, string> })
+      .client_configurations;
+    const whm = (display.data as { configurations: Record<string, string>[] }).configurations.find(
+      (c) => c.service === 'whostmgrd',
+    );
+    if (!client_id || !client_secret || !whm) throw new Error('WebPros has no WHM configuration to fuzz');
+    original = {
+      client: { client_id, client_secret },
+      display: { label: whm.label ?? '', color: whm.color ?? '', textcolor: whm.textcolor ?? '' },
+    };
+    return original;
+  };
+  const restore = (fn: string, key: 'client' | 'display') => async () => {
+    const configurations = JSON.stringify((await originalConfigurations())[key]);
+    await whmCall(world, basicRoot, fn, { ...Object.fromEntries(webpros), configurations });
+  };
+
   return [
     endpoint('get_available_authentication_providers', 'query', () => []),
     endpoint('get_provider_client_configurations', 'query', () => webpros),
@@ -57,9 +83,65 @@ export function whmApiEndpoints(world: World): Endpoint[] {
     endpoint('twofactorauth_get_issuer', 'query', () => []),
     endpoint('twofactorauth_get_user_configs', 'query', () => []),
     endpoint('enable_authentication_provider', 'body', () => webpros),
+    endpoint('disable_authentication_provider', 'body', () => webpros, {
+      cleanUp: async () => {
+        await whmCall(world, basicRoot, 'enable_authentication_provider', Object.fromEntries(webpros));
+      },
+    }),
+    // The valid request writes the configuration the sandbox has (a change would cut the panel off).
+    endpoint(
+      'set_provider_client_configurations',
+      'body',
+      async () => [...webpros, ['configurations', JSON.stringify((await originalConfigurations()).client)]],
+      { cleanUp: restore('set_provider_client_configurations', 'client') },
+    ),
+    endpoint(
+      'set_provider_display_configurations',
+      'body',
+      async () => [...webpros, ['configurations', JSON.stringify((await originalConfigurations()).display)]],
+      { cleanUp: restore('set_provider_display_configurations', 'display') },
+    ),
+    endpoint('twofactorauth_enable_policy', 'body', () => [], {
+      cleanUp: async () => {
+        await whmCall(world, basicRoot, 'twofactorauth_disable_policy', {});
+      },
+    }),
     endpoint('twofactorauth_disable_policy', 'body', () => []),
     endpoint('twofactorauth_set_issuer', 'body', () => [['issuer', 'Fuzz Issuer']]),
     endpoint('twofactorauth_generate_tfa_config', 'body', () => []),
+    endpoint(
+      'twofactorauth_set_tfa_config',
+      'body',
+      async () => {
+        const { data } = await whmCall(world, basicRoot, 'twofactorauth_generate_tfa_config', {});
+        const secret = (data as { secret: string }).secret;
+        // The panel's 2FA runs on real time; a new secret each time keeps the code current.
+        return [
+          ['secret', secret],
+          ['tfa_token', totp(secret)],
+        ];
+      },
+      { freshForValid: true, cleanUp: () => removeRootTfa(world, basicRoot) },
+    ),
+    endpoint(
+      'twofactorauth_remove_user_config',
+      'body',
+      async () => {
+        await configureRootTfa(world, basicRoot);
+        return [['user', 'root']];
+      },
+      {
+        freshForValid: true,
+        statefulAcceptance: true,
+        rejectsValid: (res) => {
+          const failed = expectWhmSuccess(res);
+          if (failed) return failed;
+          const modified = res.json<{ data?: { users_modified?: string[] } }>().data?.users_modified;
+          return modified?.includes('root') ? undefined : `users_modified is ${JSON.stringify(modified)}`;
+        },
+        cleanUp: () => removeRootTfa(world, basicRoot),
+      },
+    ),
     endpoint('api_token_create', 'body', () => [['token_name', tokenName()]], { freshForValid: true }),
     endpoint(
       'api_token_revoke',

@@ -13,8 +13,11 @@ export interface Endpoint {
   name: string;
   /** Sets up a fresh state in which the valid request succeeds (and closes nothing: see `release`). */
   prepare(): Promise<Prepared>;
-  /** Why the answer to the valid request is not a success, or undefined when it is one. */
-  rejectsValid(res: HttpResponse): string | undefined;
+  /**
+   * Why the answer to the valid request is not a success, or undefined when it is one. It may check
+   * what the success did too (a revoked token is refused afterwards), from the state it was sent in.
+   */
+  rejectsValid(res: HttpResponse, state: Prepared): string | undefined | Promise<string | undefined>;
   /**
    * The valid request needs a state no hostile case touched: a single-use value, or one that wrong
    * attempts use up (email codes, TOTP steps, authorization codes).

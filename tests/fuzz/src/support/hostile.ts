@@ -352,6 +352,22 @@ const jsonValueArb: fc.Arbitrary<{ value: unknown; markup: string[] }> = fc.oneo
 
 const asForm = (body: Record<string, unknown>) => encodeParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
 
+/** The JSON type of a value as it goes over the wire (`NaN` is sent as `null`, `{ __proto__ }` as `{}`). */
+function wireType(value: unknown): string {
+  const sent: unknown = JSON.parse(JSON.stringify([value]) ?? '[null]')[0];
+  return sent === null ? 'null' : Array.isArray(sent) ? 'array' : typeof sent;
+}
+
+/**
+ * A field of the valid body given `value` instead: a strict endpoint refuses another JSON type (an
+ * array for a string, `null` for a number) and a field it does not know; a value of the same type
+ * may be accepted or refused by its own rules.
+ */
+function replacedFieldRule(t: JsonTemplate, key: string, value: unknown): 'refuse' | 'any' {
+  if (!Object.hasOwn(t.body, key)) return refuse(t, 'shape');
+  return wireType(value) === wireType(t.body[key]) ? 'any' : refuse(t, 'shape');
+}
+
 function jsonCases(shape: JsonTemplate): fc.Arbitrary<Recipe> {
   let t = shape;
   const keys = Object.keys(shape.body);
@@ -363,14 +379,14 @@ function jsonCases(shape: JsonTemplate): fc.Arbitrary<Recipe> {
     markup,
   });
   const arbs: fc.Arbitrary<() => HostileCase>[] = [
-    // A field's value replaced by something of any type.
+    // A field's value replaced by something of any type (of another type: refused where strict).
     fc.tuple(keys.length ? fc.constantFrom(...keys) : fc.constant('field'), jsonValueArb).map(
       ([key, v]) =>
         () =>
           hostileCase(
             `${key} = ${JSON.stringify(v.value)?.slice(0, 80)}`,
             jsonRequest(t, JSON.stringify({ ...t.body, [key]: v.value })),
-            'any',
+            replacedFieldRule(t, key, v.value),
             v.markup,
           ),
     ),

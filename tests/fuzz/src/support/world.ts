@@ -37,6 +37,9 @@ export async function createWorld(): Promise<World> {
       IDP_CODE_MAX_FAILURES_PER_IP: '1000000',
       PANEL_LOGIN_MAX_FAILURES_PER_USER: '1000000',
       PANEL_LOGIN_MAX_FAILURES_PER_IP: '1000000',
+      // The WHM Login Security prompt is fuzzed with wrong codes for root (five would lock it for 15 minutes).
+      PANEL_TFA_MAX_FAILURES: '1000000',
+      PANEL_TFA_MAX_FAILURES_PER_IP: '1000000',
     },
   });
   const admin = sandbox.admin;
