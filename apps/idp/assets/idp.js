@@ -74,25 +74,33 @@
     form.addEventListener('submit', sync);
   }
 
-  // "Copy code": shown only when this script runs; the code itself stays selectable text.
+  // "Copy code": shown only when this script runs; the code itself stays selectable text. What
+  // happened is written into the button's aria-live="polite" status, so a screen reader says it
+  // too (a changed button label is not reliably announced).
   for (const button of document.querySelectorAll('[data-copy-code]')) {
     const source = document.getElementById(button.getAttribute('data-copy-code') || '');
+    const status = document.getElementById(button.getAttribute('data-copy-status') || '');
     if (!source) continue;
     button.hidden = false;
+    let clear;
+    const say = (message) => {
+      if (!status) return;
+      clearTimeout(clear);
+      status.textContent = message;
+      clear = setTimeout(() => {
+        status.textContent = '';
+      }, 4000);
+    };
     button.addEventListener('click', () => {
       const text = source.textContent.trim();
-      const done = () => {
-        button.textContent = 'Copied';
-        setTimeout(() => {
-          button.textContent = 'Copy code';
-        }, 2000);
-      };
+      const done = () => say('Copied');
       const selectIt = () => {
         const range = document.createRange();
         range.selectNodeContents(source);
         const selection = window.getSelection();
         selection.removeAllRanges();
         selection.addRange(range);
+        say('The code is selected: copy it with your keyboard.');
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(done, selectIt);

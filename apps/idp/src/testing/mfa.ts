@@ -20,7 +20,8 @@ export function totpAt(t: TestIdp, secret: string, steps = 0): Promise<string> {
 export const STEP_MS = 30_000;
 
 /** The error under the "One-time code" field of "Verify Your Identity" or "Secure Your Account". */
-export const oneTimeCodeError = (text: string) => /<p class="field-error" id="code-error">([^<]*)<\/p>/.exec(text)?.[1];
+export const oneTimeCodeError = (text: string) =>
+  /<p class="field-error" id="code-error" role="alert">([^<]*)<\/p>/.exec(text)?.[1];
 
 /** The secret as "Secure Your Account" shows it for manual entry (groups of four), without spaces. */
 export function secretOn(page: HttpResponse): string {

@@ -29,10 +29,12 @@ export const autofocusIf = (focus: boolean | undefined): Html | '' => (focus ? h
 
 /**
  * A field's error line. The line is there even when empty, so an error that fits on it does not
- * push the rest of the form down.
+ * push the rest of the form down. `announce` makes the line an alert: for a form whose only message
+ * is this one (no form-level alert), so that a screen reader says why the form came back.
  */
-export function fieldError(id: string, message: string | undefined): Html {
-  return message ? html`<p class="field-error" id="${id}">${message}</p>` : html`<p class="field-error"></p>`;
+export function fieldError(id: string, message: string | undefined, options: { announce?: boolean } = {}): Html {
+  if (!message) return html`<p class="field-error"></p>`;
+  return html`<p class="field-error" id="${id}"${options.announce ? html` role="alert"` : ''}>${message}</p>`;
 }
 
 export interface TextFieldProps {
@@ -49,6 +51,8 @@ export interface TextFieldProps {
   describedBy?: readonly string[];
   /** The first field in error: the focus starts here. */
   autofocus?: boolean | undefined;
+  /** This field's error is the form's only message: announce it (see fieldError). */
+  announceError?: boolean | undefined;
 }
 
 export function textField(props: TextFieldProps): Html {
@@ -62,7 +66,7 @@ export function textField(props: TextFieldProps): Html {
         } autocomplete="${props.autocomplete}"${props.required === false ? '' : html` required`}${
           invalid ? html` aria-invalid="true" aria-describedby="${describedBy.join(' ')}"` : ''
         }${autofocusIf(props.autofocus)}>
-        ${fieldError(errorId, props.error)}
+        ${fieldError(errorId, props.error, { announce: props.announceError === true })}
       </div>`;
 }
 

@@ -32,6 +32,9 @@ code { overflow-wrap: anywhere; }
   border-radius: 8px; padding: 28px 32px; box-shadow: 0 8px 24px rgba(15, 30, 45, .12); }
 .login-brand { text-align: center; margin-bottom: 18px; }
 .login-brand .brand-mark::after { content: ""; display: block; height: 3px; margin-top: 2px; background: var(--accent); border-radius: 2px; }
+/* The login page's heading is the brand header itself: "WHM" as the word mark, then "Login". */
+.login-title { margin: 0; font-size: 28px; line-height: 1.2; font-weight: 400; }
+.login-title .login-word { color: var(--muted); font-weight: 300; letter-spacing: 1px; }
 .notice { border-radius: 4px; padding: 10px 12px; margin: 0 0 16px; border: 1px solid; overflow-wrap: anywhere; }
 .error-notice { background: #fdecea; border-color: #e8a39c; color: #8a1c12; }
 .success-notice { background: #e8f5e9; border-color: #9ccfa0; color: #1e5b22; }
@@ -119,7 +122,9 @@ thead th { background: #f5f7f9; }
   border: 1px solid var(--input-border); border-radius: 4px; font: inherit; }
 .admin-form .button-primary, .dialog .button-primary { display: inline-block; width: auto; padding: 8px 20px; margin: 0 8px 8px 0; }
 .admin-form > .button-secondary, .dialog .button-secondary { padding: 8px 20px; }
-.field-error { color: var(--danger); margin: 4px 0 0; }
+/* Always present under its field: one line kept free, so an error does not push the form down. */
+.field-error { color: var(--danger); margin: 4px 0 0; min-height: 1.5em; }
+.field-error.two-lines { min-height: 3em; }
 .dialog { background: #fff; border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; max-width: 560px; }
 .tfa-policy { display: flex; align-items: center; gap: 8px 16px; flex-wrap: wrap; }
 .tfa-policy p { margin: 0; }

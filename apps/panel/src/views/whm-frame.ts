@@ -84,3 +84,19 @@ export function renderNotices(notices: readonly WhmNotice[]): Html {
 export function scrollableTable(label: string, table: Html): Html {
   return html`<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
 }
+
+/**
+ * A field's error line, there even when empty (the stylesheet keeps room for it), so a refused
+ * submit does not move the form. `lines` is the room its longest message takes at desktop width.
+ * `announce` makes it an alert, for a form where it is the only message; where an error notice
+ * already says what went wrong, the line is tied to its field only.
+ */
+export function fieldError(
+  id: string,
+  message: string | undefined,
+  options: { announce: boolean; lines?: 1 | 2 },
+): Html {
+  const className = options.lines === 2 ? 'field-error two-lines' : 'field-error';
+  if (!message) return html`<p class="${className}"></p>`;
+  return html`<p id="${id}" class="${className}"${options.announce ? html` role="alert"` : ''}>${message}</p>`;
+}

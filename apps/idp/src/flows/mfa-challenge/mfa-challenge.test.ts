@@ -192,6 +192,9 @@ describe('MFA challenge at login', () => {
     const dead = await submitForm(other, retry, '/mfa/recovery', { recovery_code: user.recoveryCode });
     assert.equal(dead.status, 400);
     assert.ok(dead.text.includes(idpMessages.recovery_code_wrong));
+    // The form's only message: announced, and tied to the field it is about.
+    assert.match(dead.text, /<p class="field-error" id="recovery_code-error" role="alert">/);
+    assert.match(dead.text, /id="recovery_code"[^>]*aria-invalid="true" aria-describedby="recovery_code-error"/);
     const compact = fresh.replace(/-/g, '');
     assert.equal((await submitForm(other, retry, '/mfa/recovery', { recovery_code: compact })).status, 303);
   });

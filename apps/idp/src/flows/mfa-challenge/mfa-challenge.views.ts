@@ -42,6 +42,7 @@ export function renderRecoveryLoginPage(view: ViewContext, model: ChallengePageM
           autocomplete: 'off',
           error: model.error,
           autofocus: model.error !== undefined,
+          announceError: true,
         })}
         <div class="actions"><button type="submit" class="primary">Continue</button></div>
       </form>

@@ -4,6 +4,7 @@ import { parseForms } from '@extauth/server-kit/http-client';
 import { idpMessages } from '@extauth/shared/idp-messages';
 import QRCode from 'qrcode';
 import { buildTotpUri } from '../../domain/totp.js';
+import { ACCOUNT_SESSION_COOKIE } from '../../http/account-session.js';
 import {
   completeEnrollment,
   enrollmentLinkTo,
@@ -28,7 +29,7 @@ after(() => t.close());
 /** A 6-digit code that is not `right`. */
 export const wrongCode = (right: string) => (right === '000000' ? '111111' : '000000');
 
-const fieldError = (text: string) => /<p class="field-error" id="code-error">([^<]*)<\/p>/.exec(text)?.[1];
+const fieldError = (text: string) => /<p class="field-error" id="code-error" role="alert">([^<]*)<\/p>/.exec(text)?.[1];
 
 async function signedInAccount(label: string) {
   const email = uniqueEmail(label);
@@ -90,7 +91,7 @@ describe('MFA enrolment by email', () => {
     assert.match(recoveryCode, /^[A-Z2-7]{5}(-[A-Z2-7]{5}){4}$/, '25 base32 characters: 125 bits');
     assert.match(
       almost.text,
-      /<button type="button" class="secondary" data-copy-code="recovery-code" hidden>Copy code<\/button>/,
+      /<button type="button" class="secondary" data-copy-code="recovery-code" data-copy-status="copy-status" hidden>Copy code<\/button>\s*<span class="copy-status" id="copy-status" aria-live="polite"><\/span>/,
     );
     assert.match(almost.text, /<label for="recorded">I have safely recorded this code<\/label>/);
 
@@ -160,6 +161,48 @@ describe('MFA enrolment by email', () => {
     assert.match(off.text, />Send an enrollment email<\/button>/);
     const login = await logInWithPassword(t, t.browser(), { email, password });
     assert.match(login.text, /Confirm Sending Data/, 'no second factor any more');
+  });
+
+  test('turning MFA on, then off, from the account pages gives the browser a new session id each time', async () => {
+    const { email, browser, password } = await signedInAccount('enrol-rotate');
+    const host = new URL(t.issuer).hostname;
+    const signedOut = async (id: string | undefined) =>
+      (await t.browser().get(`${t.issuer}/account`, { cookie: `${ACCOUNT_SESSION_COOKIE}=${id}` })).status === 303;
+    const beforeOn = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(beforeOn);
+    const { done } = await completeEnrollment(t, browser, await openEnrollmentFromEmail(t, browser, email));
+    assert.equal(done.location, `${t.issuer}/account?notice=mfa_enabled`);
+    const afterOn = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(afterOn && afterOn !== beforeOn, 'a new id once MFA is on');
+    assert.ok(await signedOut(beforeOn), 'the id from before MFA opens nothing');
+
+    t.clock.advance(STEP_MS);
+    const account = await browser.get(`${t.issuer}/account`);
+    assert.equal(account.status, 200, 'signed in under the new id');
+    const off = await submitForm(browser, account, '/account/mfa', { proof: password, action: 'disable' });
+    assert.equal(off.status, 303);
+    const afterOff = browser.cookies.get(host, ACCOUNT_SESSION_COOKIE);
+    assert.ok(afterOff && afterOff !== afterOn, 'a new id once MFA is off');
+    assert.ok(await signedOut(afterOn), 'the id from before MFA went off opens nothing');
+    assert.ok((await browser.follow(off)).text.includes(idpMessages.mfa_disabled));
+  });
+
+  test('an enrolment link opened in a browser that is not signed in turns MFA on without signing that browser in', async () => {
+    const { email, browser } = await signedInAccount('enrol-elsewhere');
+    const host = new URL(t.issuer).hostname;
+    const account = await browser.get(`${t.issuer}/account`);
+    await browser.follow(await submitForm(browser, account, '/account/mfa/enrollment-email'));
+    const phone = t.browser();
+    const { done } = await completeEnrollment(
+      t,
+      phone,
+      await phone.follow(await phone.get(enrollmentLinkTo(t, email))),
+    );
+    assert.equal(phone.cookies.get(host, ACCOUNT_SESSION_COOKIE), undefined, 'no session starts from a link');
+    assert.equal((await phone.follow(done)).url, `${t.issuer}/account/login?notice=account_login_required`);
+    const mine = await browser.get(`${t.issuer}/account`);
+    assert.equal(mine.status, 200, 'the signed-in browser is not signed out');
+    assert.match(mine.text, /<p>Enabled\. Logins ask for a one-time code/);
   });
 
   test('five wrong codes lock the account page’s MFA form on the account page itself: 429, Retry-After, the sentence', async () => {

@@ -11,7 +11,7 @@ export interface SecureYourAccountModel {
   codeError?: string | undefined;
 }
 
-/** One-time code field shared by enrolment and the challenge. */
+/** One-time code field shared by enrolment and the challenge; its error is the form's only message. */
 export function oneTimeCodeField(error: string | undefined) {
   return textField({
     id: 'code',
@@ -21,6 +21,7 @@ export function oneTimeCodeField(error: string | undefined) {
     autocomplete: 'one-time-code',
     error,
     autofocus: error !== undefined,
+    announceError: true,
   });
 }
 
@@ -57,7 +58,8 @@ export function renderAlmostTherePage(view: ViewContext, model: AlmostThereModel
       <p>${model.intro}</p>
       <p>Your recovery code:</p>
       <p><code class="recovery-code" id="recovery-code">${model.recoveryCode}</code></p>
-      <p><button type="button" class="secondary" data-copy-code="recovery-code" hidden>Copy code</button></p>
+      <p><button type="button" class="secondary" data-copy-code="recovery-code" data-copy-status="copy-status" hidden>Copy code</button>
+        <span class="copy-status" id="copy-status" aria-live="polite"></span></p>
       <p class="muted">Store it somewhere safe, such as a password manager. It is shown only now, and works once: using it issues a new one.</p>
       <form method="post" action="${model.action}" novalidate>
         ${csrfInput(model.csrfToken)}

@@ -77,6 +77,9 @@ describe('password reset', () => {
     const short = await submitForm(browser, newPage, '/password-reset/new', { password: 'elevenchars' });
     assert.equal(short.status, 400);
     assert.ok(short.text.includes(idpMessages.password_too_short));
+    // The form's only message: announced, and tied to the field it is about.
+    assert.match(short.text, /<p class="field-error" id="password-error" role="alert">/);
+    assert.match(short.text, /id="password"[^>]*aria-invalid="true" aria-describedby="password-error"/);
     const done = await submitForm(browser, newPage, '/password-reset/new', { password: ' new password 456 ' });
     assert.equal(done.status, 303);
     const login = await browser.follow(done);

@@ -18,7 +18,7 @@ export function renderResetRequestPage(view: ViewContext, model: ResetRequestPag
       <p>Enter the email address of your ${view.brand} Account. We will send you a 6-digit code.</p>
       <form method="post" action="${model.action}" novalidate>
         ${csrfInput(model.csrfToken)}
-        ${textField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: model.email, autocomplete: 'email', error: model.fieldErrors?.email, describedBy: model.formError ? ['reset-error'] : [], autofocus: Boolean(model.fieldErrors?.email ?? model.formError) })}
+        ${textField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: model.email, autocomplete: 'email', error: model.fieldErrors?.email, describedBy: model.formError ? ['reset-error'] : [], autofocus: Boolean(model.fieldErrors?.email ?? model.formError), announceError: !model.formError })}
         <div class="actions"><button type="submit" class="primary">Send code</button></div>
         ${formAlert('reset-error', model.formError)}
       </form>
@@ -42,7 +42,7 @@ export function renderNewPasswordPage(view: ViewContext, model: NewPasswordPageM
       <form method="post" action="${model.action}" novalidate>
         ${csrfInput(model.csrfToken)}
         <input type="text" value="${model.email}" autocomplete="username" hidden>
-        ${textField({ id: 'password', name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', error: model.fieldErrors?.password, describedBy: model.formError ? ['new-password-error'] : [], autofocus: Boolean(model.fieldErrors?.password ?? model.formError) })}
+        ${textField({ id: 'password', name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', error: model.fieldErrors?.password, describedBy: model.formError ? ['new-password-error'] : [], autofocus: Boolean(model.fieldErrors?.password ?? model.formError), announceError: !model.formError })}
         <div class="actions"><button type="submit" class="primary">Reset password</button></div>
         ${formAlert('new-password-error', model.formError)}
       </form>`,

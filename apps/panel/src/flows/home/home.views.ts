@@ -54,7 +54,8 @@ export function renderHomePage(model: HomePageModel): string {
         ${
           rows.length > 0
             ? scrollableTable(
-                'Linked external accounts',
+                // Not the section's own name: two landmarks with one name cannot be told apart.
+                'Table of linked external accounts',
                 html`<table id="linked-accounts">
           <thead><tr><th scope="col">Provider</th><th scope="col">Preferred username</th><th scope="col">Subject</th><th scope="col">Linked</th></tr></thead>
           <tbody>

@@ -116,8 +116,20 @@ describe('Manage External Authentications', () => {
     assert.ok(page.text.includes(`https://localhost:${env.panel.port}/openid_connect_callback/webpros`));
     const form = formWith(page, (f) => 'client_id' in f);
     assert.equal(form?.fields.client_id, 'whm-test-client');
+    // The checkbox's error line is kept free before any error, so the refusal does not move the form.
+    assert.match(
+      page.text,
+      /<label for="confirm_redirect_uris" class="inline">[^<]*<\/label>\s*<p class="field-error"><\/p>/,
+    );
     const unconfirmed = await env.browser.post(form?.action ?? '', { ...form?.fields, label: 'Use WebPros' });
     assert.equal(unconfirmed.status, 400);
+    // The notice is the alert; the line under the checkbox says the same about the field itself.
+    assert.match(unconfirmed.text, /<div class="notice error-notice" role="alert">The system could not update/);
+    assert.match(unconfirmed.text, /<p id="confirm-error" class="field-error">This field is required\.<\/p>/);
+    assert.match(
+      unconfirmed.text,
+      /id="confirm_redirect_uris"[^>]*aria-invalid="true" aria-describedby="confirm-error"/,
+    );
     assert.ok(
       textOf(unconfirmed).includes(
         'The system could not update the configurations for “WebPros.” The following error occurred: “This field is required.”',

@@ -2,7 +2,7 @@ import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { type Html, html } from '@extauth/server-kit/html';
 import type { WhmService } from '@extauth/shared/contract';
 import { DISPLAY_FIELD_LABELS, MANAGE_EXTERNAL_AUTH as T } from '@extauth/shared/external-auth-texts';
-import { scrollableTable } from '../../views/whm-frame.js';
+import { fieldError, scrollableTable } from '../../views/whm-frame.js';
 
 export interface ProviderRowModel {
   id: string;
@@ -85,7 +85,11 @@ export function renderConfigureForm(m: ConfigureModel): Html {
           <ul id="redirect-uris">${m.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul>
           <input id="confirm_redirect_uris" name="confirm_redirect_uris" type="checkbox" value="1" required${m.confirmError ? html` aria-invalid="true" aria-describedby="confirm-error" autofocus` : ''}>
           <label for="confirm_redirect_uris" class="inline">${T.confirmUrls}</label>
-          ${m.confirmError ? html`<p id="confirm-error" class="field-error">${T.required}</p>` : ''}
+          ${
+            // The error notice above the form ("could not update … This field is required.") is
+            // the alert; this line ties the reason to the checkbox.
+            fieldError('confirm-error', m.confirmError ? T.required : undefined, { announce: false })
+          }
         </fieldset>
         <button type="submit" class="button-primary">${T.save}</button>
         <a class="button-secondary" href="${m.cancelHref}">${T.cancel}</a>

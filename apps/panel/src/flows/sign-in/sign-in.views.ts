@@ -75,8 +75,7 @@ export function renderLoginPage(model: LoginPageModel): string {
     bodyClass: 'login-page',
     extraStylesheets: model.buttons.length > 0 ? [paths.providerButtonStyles()] : [],
     body: html`<main class="login-container">
-      <header class="login-brand"><span class="brand-mark">WHM</span></header>
-      <h1 class="visually-hidden">WHM Login</h1>
+      <header class="login-brand"><h1 class="login-title"><span class="brand-mark">WHM</span> <span class="login-word">Login</span></h1></header>
       <div class="login-status">
       ${model.notice ? renderNotice(model.notice) : ''}
       ${

@@ -78,9 +78,13 @@ describe('WHM » Security Center » Two-Factor Authentication', () => {
   test('Settings: the Issuer is saved (quotes stripped) or refused with the rule', async () => {
     const settings = await env.browser.get(myAccount.replace(/myaccount$/, 'settings'));
     assert.match(settings.text, /<label for="issuer">Issuer<\/label>/);
+    assert.match(settings.text, /<p class="field-error two-lines"><\/p>/, 'room kept for the error before any error');
     const bad = await press(env, settings, 'Save', { issuer: 'x'.repeat(33) });
     assert.equal(bad.status, 400);
-    assert.match(bad.text, /<p id="issuer-error" class="field-error">The issuer must have no more than 32 characters/);
+    assert.match(
+      bad.text,
+      /<p id="issuer-error" class="field-error two-lines" role="alert">The issuer must have no more than 32 characters/,
+    );
     const good = await press(env, bad, 'Save', { issuer: '"Sandbox WHM"' });
     assert.equal(good.status, 200);
     assert.match(good.text, /value="Sandbox WHM"/);

@@ -2,7 +2,7 @@ import { CSRF_FIELD } from '@extauth/server-kit/csrf';
 import { type Html, html } from '@extauth/server-kit/html';
 import { TWO_FACTOR_ADMIN as T } from '@extauth/shared/two-factor-texts';
 import { paths } from '../../http/routes.js';
-import { renderNotices, renderWhmPage, scrollableTable } from '../../views/whm-frame.js';
+import { fieldError, renderNotices, renderWhmPage, scrollableTable } from '../../views/whm-frame.js';
 
 export type TfaTab = 'myaccount' | 'users' | 'settings';
 
@@ -104,7 +104,10 @@ export function renderTfaSettings(m: TfaSettingsModel): Html {
           <label for="issuer">${T.issuer}</label>
           <input id="issuer" name="issuer" type="text" maxlength="64" value="${m.issuer}" placeholder="${m.hostname}" aria-describedby="${describedBy}"${m.error ? html` aria-invalid="true" autofocus` : ''}>
           <p id="issuer-hint" class="muted">${T.issuerHint}</p>
-          ${m.error ? html`<p id="issuer-error" class="field-error">${m.error}</p>` : ''}
+          ${
+            // WHM's sentence for a refused issuer (the rule in full) takes two lines on a desktop.
+            fieldError('issuer-error', m.error, { announce: true, lines: 2 })
+          }
         </fieldset>
         <button type="submit" class="button-primary">${T.save}</button>
       </form>`;
