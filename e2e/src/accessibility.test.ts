@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createHttpClient } from '@extauth/server-kit/http-client';
 import { reportTestNumbers } from '@extauth/server-kit/test-numbers';
+import { idpMessages } from '@extauth/shared/idp-messages';
 import type { Browser, Page } from 'playwright-core';
 import { pasteCode, readCodeFromMailDev, readEnrollmentLink } from './mail.js';
 import { AXE_VERSION, blockingViolations, describeViolations, runAxe } from './support/axe.js';
@@ -20,6 +21,10 @@ const DEMO = { email: 'demo@example.com', password: 'sandbox-demo-password' };
 const TERMS =
   'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
 const NARROW = { width: 360, height: 740 };
+/** IDP_LOGIN_MAX_FAILURES_PER_ACCOUNT's default: the next failure is refused as throttled. */
+const LOGIN_FAILURES_PER_ACCOUNT = 10;
+/** IDP_MFA_MAX_FAILURES's default: wrong codes before the second factor is locked. */
+const MFA_FAILURES = 5;
 const WIDE = { width: 1200, height: 900 };
 
 let browser: Browser;
@@ -77,6 +82,10 @@ async function audit(page: Page, name: string, options: { javaScriptDisabled?: b
   await page.setViewportSize(WIDE);
   assert.ok(report.passes > 0, `${name}: axe ran (${report.url})`);
   const blocking = blockingViolations(report);
+  // Moderate and minor findings do not fail the run, but are printed so that the count in the
+  // numbers line below can be traced to a page.
+  const others = report.violations.filter((v) => !blocking.includes(v));
+  if (others.length > 0) console.log(`# ${describeViolations(name, others).replace(/\n/g, '\n# ')}`);
   assert.equal(blocking.length, 0, `${report.url}\n${describeViolations(name, blocking)}`);
   assert.ok(scrollWidth <= NARROW.width, `${name}: ${scrollWidth} px wide at ${NARROW.width} px (${report.url})`);
 }
@@ -248,17 +257,34 @@ test('IdP pages: login, signup, email code, account, MFA enrolment, password res
   const badClient = await page.goto(`${IDP}/auth?client_id=nobody&response_type=code&scope=openid`);
   assert.equal(badClient?.status(), 400);
   await audit(page, 'IdP error page (OIDC error)');
+  const lost = await page.goto(`${IDP}/interaction/never-issued`);
+  assert.equal(lost?.status(), 400);
+  await page.getByRole('link', { name: /^Start again at / }).waitFor();
+  await audit(page, 'IdP start-again page (sign-in request lost)');
+
+  // An address nobody has: its failures count like any other (the limit is the launcher's default).
+  await page.goto(`${IDP}/account/login`);
+  await page.getByLabel('Email', { exact: true }).fill(`a11y.throttled+${Date.now()}@example.com`);
+  const throttled = page.getByRole('alert').getByText(idpMessages.login_throttled_account);
+  for (let attempt = 1; attempt <= LOGIN_FAILURES_PER_ACCOUNT + 1 && !(await throttled.isVisible()); attempt += 1) {
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+  }
+  await throttled.waitFor();
+  await audit(page, 'IdP login, throttled');
   await context.close();
 });
 
-/** WHM API 1 as root with HTTP Basic, as an administrator's script would call it. */
-async function whmApi(fn: string, params: Record<string, string>): Promise<void> {
+/** WHM API 1 as root with HTTP Basic, as an administrator's script would call it; returns `data`. */
+async function whmApi(fn: string, params: Record<string, string>): Promise<unknown> {
   const http = createHttpClient({ ca: fs.readFileSync(path.join(dataDir, 'tls', 'ca.pem'), 'utf8') });
   try {
     const auth = `Basic ${Buffer.from(`root:${rootPassword()}`).toString('base64')}`;
     const res = await http.post(`${PANEL}/json-api/${fn}?api.version=1`, params, { authorization: auth });
-    const body = res.json<{ metadata: { result: number; reason: string } }>();
+    const body = res.json<{ metadata: { result: number; reason: string }; data?: unknown }>();
     assert.equal(body.metadata.result, 1, `${fn}: ${body.metadata.reason}`);
+    return body.data;
   } finally {
     await http.close();
   }
@@ -365,6 +391,8 @@ test('the WebPros login and the panel: WHM login, MFA challenge, consent, linkin
   await audit(page, 'WHM login, logged out');
   await page.getByRole('link', { name: 'Log in via WebPros' }).click();
   await page.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
+  // Trusted from now on: the IdP's account page lists the site (audited below).
+  await page.getByLabel(/^Trust localhost for 365 days/).check();
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.getByRole('heading', { name: 'Select user from list of linked accounts' }).waitFor();
   await audit(page, 'WHM user selection');
@@ -372,6 +400,28 @@ test('the WebPros login and the panel: WHM login, MFA challenge, consent, linkin
   await page.waitForURL(/\/cpsess\d{10}\/$/);
 
   await whmTwoFactorPages(page);
+
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Manage External Authentications' })
+    .click();
+  await page.getByRole('link', { name: 'Manage Users', exact: true }).click();
+  await page.getByRole('link', { name: 'Manage alice' }).click();
+  await page.getByRole('link', { name: 'Unlink' }).first().click();
+  await page.getByRole('button', { name: 'Unlink', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'alice' }).waitFor();
+  await page.locator('#go-back').waitFor();
+  await audit(page, 'WHM user links, after confirming an unlink');
+
+  await page.goto(`${IDP}/account/login`);
+  await page.getByLabel('Email', { exact: true }).fill(mfaUser.email);
+  await page.getByLabel('Password', { exact: true }).fill(mfaUser.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByLabel('One-time code', { exact: true }).fill(await codes.next());
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByRole('heading', { name: 'Trusted sites' }).waitFor();
+  assert.equal(await page.locator('.trusted-sites li').count(), 1, 'the site trusted at consent is listed');
+  await audit(page, 'IdP account, a trusted site listed');
 
   await page.goto(`${IDP}/session/end`);
   await page.getByRole('heading', { name: 'Log out' }).waitFor();
@@ -399,6 +449,7 @@ async function whmTwoFactorPages(page: Page): Promise<void> {
   await audit(page, 'WHM 2FA configured');
   await page.getByRole('button', { name: 'Enable Policy' }).click();
   await page.getByText('The Two-Factor Authentication Security Policy is Enabled').waitFor();
+  await audit(page, 'WHM 2FA, policy enabled');
 
   const fresh = await newContext(browser);
   const login = await fresh.newPage();
@@ -424,11 +475,47 @@ test('panel error states: panel.ini malformed, OpenID Connect notices, error pag
   await page.goto(`${PANEL}/openid_connect_callback/webpros?error=access_denied&state=x`);
   await page.getByText(/denied access to information/).waitFor();
   await audit(page, 'WHM login, OpenID Connect error notice');
+  const refusedCallback = await page.goto(`${PANEL}/openid_connect_callback/webpros?error=server_error&state=x`);
+  assert.equal(refusedCallback?.status(), 400);
+  await page.locator('#login-status').waitFor();
+  await audit(page, 'WHM login, OpenID Connect error (400)');
   const missing = await page.goto(`${PANEL}/no-such-page`);
   assert.equal(missing?.status(), 404);
   await audit(page, 'WHM error page (404)');
-
+  const unreadable = await page.goto(`${PANEL}/?q=%FF`);
+  assert.equal(unreadable?.status(), 400);
+  await page.getByRole('heading', { name: 'The request could not be completed' }).waitFor();
+  await audit(page, 'WHM error page (400)');
   await context.close();
+
+  // The IdP refuses the panel's client secret: the token exchange fails, a 502 for the IdP's fault.
+  const client = { provider_id: 'webpros', service_name: 'whostmgrd' };
+  const saved = (await whmApi('get_provider_client_configurations', client)) as {
+    client_configurations: Record<string, string>;
+  };
+  const wrongSecret = { ...saved.client_configurations, client_secret: 'not-the-client-secret-0123456789' };
+  await whmApi('set_provider_client_configurations', { ...client, configurations: JSON.stringify(wrongSecret) });
+  const person = await newContext(browser);
+  try {
+    const login = await person.newPage();
+    await login.goto(`${PANEL}/`);
+    await login.getByRole('link', { name: 'Log in via WebPros' }).click();
+    await login.getByLabel('Email', { exact: true }).fill(DEMO.email);
+    await login.getByLabel('Password', { exact: true }).fill(DEMO.password);
+    const callback = login.waitForResponse((res) => res.url().includes('/openid_connect_callback/'));
+    await login.getByRole('button', { name: 'Log in', exact: true }).click();
+    await login.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
+    await login.getByRole('button', { name: 'Continue', exact: true }).click();
+    assert.equal((await callback).status(), 502);
+    await login.locator('#login-status').waitFor();
+    await audit(login, 'WHM login, OpenID Connect error (502)');
+  } finally {
+    await person.close();
+    await whmApi('set_provider_client_configurations', {
+      ...client,
+      configurations: JSON.stringify(saved.client_configurations),
+    });
+  }
 });
 
 test('axe-core reports a missing label and unreadable text as serious or critical (the audit can fail)', async () => {
@@ -443,13 +530,21 @@ test('axe-core reports a missing label and unreadable text as serious or critica
   await context.close();
 });
 
-/** Where the fields and the submit button are, to compare before and after a refused submit. */
-async function formGeometry(page: Page, button: string): Promise<string> {
+/**
+ * Where the fields and the submit button are, to compare before and after a refused submit. With
+ * `form`, positions are taken from that form's top left corner: for a page whose notice above the
+ * form (WHM's place for it) may move the form as a whole, while nothing inside it may move.
+ */
+async function formGeometry(page: Page, button: string, form?: string): Promise<string> {
+  const origin = form ? await page.locator(form).boundingBox() : { x: 0, y: 0 };
+  assert.ok(origin, `${form} is on the page`);
+  const at = (box: { x: number; y: number; width: number; height: number } | null) =>
+    box && { x: box.x - origin.x, y: box.y - origin.y, width: box.width, height: box.height };
   const boxes = [];
-  for (const field of await page.locator('form input:not([type=hidden])').all()) {
-    if (await field.isVisible()) boxes.push(await field.boundingBox());
+  for (const field of await page.locator(`${form ?? 'form'} input:not([type=hidden])`).all()) {
+    if (await field.isVisible()) boxes.push(at(await field.boundingBox()));
   }
-  boxes.push(await page.getByRole('button', { name: button, exact: true }).boundingBox());
+  boxes.push(at(await page.getByRole('button', { name: button, exact: true }).boundingBox()));
   return JSON.stringify(boxes);
 }
 
@@ -488,6 +583,31 @@ test('a refused submit shows its message without moving the fields or the button
   await page.getByRole('alert').waitFor();
   assert.equal(await formGeometry(page, 'Next'), code, 'IdP email code');
   await context.close();
+
+  // The WHM forms with a field error: Configure (the redirect URIs not confirmed) and the 2FA Issuer.
+  // The panel tour left WHM's 2FA policy on; root logs in here with the password alone.
+  await whmApi('twofactorauth_disable_policy', {});
+  const admin = await newContext(browser);
+  const whmPage = await admin.newPage();
+  await whmPage.goto(`${PANEL}/`);
+  await logInToWhmAsRoot(whmPage);
+  await whmPage.waitForURL(/\/cpsess\d{10}\/$/);
+  const nav = whmPage.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Manage External Authentications' }).click();
+  await whmPage.locator('#provider-webpros').getByRole('link', { name: 'Configure', exact: true }).click();
+  const configure = await formGeometry(whmPage, 'Save', '#configure-provider');
+  await submitWithoutBrowserChecks(whmPage, 'Save');
+  await whmPage.locator('#confirm-error').waitFor();
+  assert.equal(await formGeometry(whmPage, 'Save', '#configure-provider'), configure, 'WHM Configure');
+
+  await nav.getByRole('link', { name: 'Two-Factor Authentication' }).click();
+  await whmPage.getByRole('link', { name: 'Settings', exact: true }).click();
+  await whmPage.getByLabel('Issuer', { exact: true }).fill('not <valid>');
+  const settings = await formGeometry(whmPage, 'Save');
+  await whmPage.getByRole('button', { name: 'Save', exact: true }).click();
+  await whmPage.locator('#issuer-error').waitFor();
+  assert.equal(await formGeometry(whmPage, 'Save'), settings, 'WHM 2FA Settings');
+  await admin.close();
 });
 
 test('without JavaScript: Generate, the email code page and MFA enrolment still work', async () => {
@@ -536,4 +656,22 @@ test('without JavaScript: Generate, the email code page and MFA enrolment still 
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.getByText('Multi-factor authentication is on.').waitFor();
   await context.close();
+
+  // This account (no other test needs it) guesses wrong codes until its second factor is locked.
+  const withScript = await newContext(browser);
+  const login = await withScript.newPage();
+  await login.goto(`${PANEL}/`);
+  await login.getByRole('link', { name: 'Log in via WebPros' }).click();
+  await login.getByLabel('Email', { exact: true }).fill(email);
+  await login.getByLabel('Password', { exact: true }).fill(password);
+  await login.getByRole('button', { name: 'Log in', exact: true }).click();
+  const locked = login.getByRole('alert').getByText(idpMessages.mfa_locked);
+  for (let attempt = 1; attempt <= MFA_FAILURES + 1 && !(await locked.isVisible()); attempt += 1) {
+    await login.getByLabel('One-time code', { exact: true }).fill(codes.wrong());
+    await login.getByRole('button', { name: 'Continue', exact: true }).click();
+    await login.locator('#code-error').waitFor();
+  }
+  await locked.waitFor();
+  await audit(login, 'IdP MFA challenge, locked');
+  await withScript.close();
 });

@@ -26,6 +26,13 @@ async function recordRecoveryCode(page: Page): Promise<string> {
   const code = ((await page.locator('#recovery-code').textContent()) ?? '').trim();
   assert.match(code, /^[A-Z2-7]{5}(-[A-Z2-7]{5}){4}$/);
   assert.ok(await page.getByRole('button', { name: 'Copy code' }).isVisible(), '"Copy code" is offered');
+  // What the button did is said in a polite live region (copied, or selected where the browser
+  // does not let the page write to the clipboard), not only by a changed button label.
+  await page.getByRole('button', { name: 'Copy code' }).click();
+  await page
+    .locator('#copy-status[aria-live="polite"]')
+    .filter({ hasText: /^(Copied|The code is selected: copy it with your keyboard\.)$/ })
+    .waitFor();
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.getByText('Tick “I have safely recorded this code” to continue.').waitFor();
   assert.equal(((await page.locator('#recovery-code').textContent()) ?? '').trim(), code, 'the same code, still shown');

@@ -19,7 +19,14 @@ import { IDP, PANEL } from './support/urls.js';
 export const VIEWPORT = { width: 1200, height: 800 } as const;
 
 /** The person of the pictures (a fresh data folder each run, so the address is always free). */
-const PERSON = { email: 'jane.doe@example.com', password: 'screenshot-password-123', first: 'Jane', last: 'Doe' };
+const PERSON = {
+  email: 'jane.doe@example.com',
+  password: 'screenshot-password-123',
+  /** Chosen on the password-reset pages. */
+  newPassword: 'screenshot-password-456',
+  first: 'Jane',
+  last: 'Doe',
+};
 const TERMS =
   'I agree with the Terms of Use and that WebPros will process my provided personal data in its internal systems according to the WebPros Privacy Policy';
 const MASK_COLOR = '#c9ced6';
@@ -50,7 +57,7 @@ class Camera {
   async shoot(page: Page, file: string, heading: string, mask: Locator[] = []): Promise<void> {
     const title = page.getByRole('heading', { name: heading, exact: true });
     await title.first().waitFor({ state: 'visible' });
-    assert.ok(await title.first().isVisible(), `${file}: heading "${heading}" is visible on ${page.url()}`);
+    await assertSeen(title.first(), `${file}: heading "${heading}" on ${page.url()}`);
     await page.waitForLoadState('load');
     // The pointer stays where the last click was, over whatever the next page shows there: move it
     // off the page so no hover style (or its transition) lands in the picture.
@@ -71,6 +78,59 @@ class Camera {
     const seen = ((await title.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
     this.taken.push({ file, heading: seen, url: page.url() });
   }
+}
+
+/** Smaller than this (CSS px) a heading is not something a person reads. */
+const MIN_HEADING_PX = 8;
+
+/** What the browser says about how an element is drawn (read in the page). */
+interface Drawn {
+  width: number;
+  height: number;
+  /** Why the element is not fully drawn, or '' when it is. */
+  clipped: string;
+}
+
+// Browser globals used inside evaluate (this package compiles without the DOM library).
+declare function getComputedStyle(el: DomBox): { clipPath: string; clip: string; overflow: string };
+interface DomBox {
+  tagName: string;
+  parentElement: DomBox | null;
+  getBoundingClientRect(): { left: number; top: number; right: number; bottom: number; width: number; height: number };
+}
+
+/**
+ * Playwright's isVisible() accepts any non-empty box, such as a visually-hidden 1 px heading: the
+ * picture must show the heading, so it must also be of a readable size and not clipped away (a clip
+ * or clip-path on it or an ancestor, or an ancestor with hidden overflow that cuts it off).
+ */
+export async function assertSeen(heading: Locator, what: string): Promise<void> {
+  const drawn = await heading.evaluate((node): Drawn => {
+    const el = node as unknown as DomBox;
+    const box = el.getBoundingClientRect();
+    let clipped = '';
+    for (let at: DomBox | null = el; at && !clipped; at = at.parentElement) {
+      const style = getComputedStyle(at);
+      if (style.clipPath !== 'none') clipped = `clip-path: ${style.clipPath} on <${at.tagName.toLowerCase()}>`;
+      else if (style.clip !== 'auto' && style.clip !== '')
+        clipped = `clip: ${style.clip} on <${at.tagName.toLowerCase()}>`;
+      else if (at !== el && style.overflow !== 'visible') {
+        const outer = at.getBoundingClientRect();
+        const cut =
+          box.left < outer.left - 1 ||
+          box.top < outer.top - 1 ||
+          box.right > outer.right + 1 ||
+          box.bottom > outer.bottom + 1;
+        if (cut) clipped = `cut off by <${at.tagName.toLowerCase()}> (overflow: ${style.overflow})`;
+      }
+    }
+    return { width: box.width, height: box.height, clipped };
+  });
+  assert.ok(
+    drawn.width >= MIN_HEADING_PX && drawn.height >= MIN_HEADING_PX,
+    `${what}: drawn ${drawn.width} × ${drawn.height} px, too small to read`,
+  );
+  assert.equal(drawn.clipped, '', `${what}: not clipped`);
 }
 
 /** Values that differ between runs: subjects, times, one-time secrets. */
@@ -138,14 +198,23 @@ async function firstVisit(camera: Camera, page: Page, dataDir: string): Promise<
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('link', { name: 'Manage External Authentications' }).click();
   await camera.shoot(page, '08-whm-manage-external-auth.png', 'Manage External Authentications');
+  await page.locator('#provider-webpros').getByRole('link', { name: 'Configure', exact: true }).click();
+  await camera.shoot(page, '09-whm-configure-provider.png', 'Configure the “WebPros” Provider');
   await page.getByRole('link', { name: 'Manage Users', exact: true }).click();
+  await page.getByRole('link', { name: 'Manage root' }).waitFor();
+  await camera.shoot(page, '10-whm-manage-users.png', 'Manage External Authentications');
   await page.getByRole('link', { name: 'Manage root' }).click();
-  await camera.shoot(page, '09-whm-user-links.png', 'Manage the authentication for “root”', volatile(page));
+  await camera.shoot(page, '11-whm-user-links.png', 'Manage the authentication for “root”', volatile(page));
   const subject = ((await page.locator('code.subject').first().textContent()) ?? '').trim();
   assert.ok(subject, 'the link shows the WebPros subject');
+  // The confirmation only: "Cancel" keeps the link the rest of the journey needs.
+  await page.getByRole('link', { name: 'Unlink' }).first().click();
+  await camera.shoot(page, '12-whm-confirm-unlink.png', 'Confirm Unlink');
+  await page.getByRole('link', { name: 'Cancel', exact: true }).click();
+  await page.getByRole('heading', { name: 'Manage the authentication for “root”' }).waitFor();
 
   await nav.getByRole('link', { name: 'Two-Factor Authentication' }).click();
-  await camera.shoot(page, '10-whm-two-factor.png', 'Two-Factor Authentication');
+  await camera.shoot(page, '13-whm-two-factor.png', 'Two-Factor Authentication');
   return subject;
 }
 
@@ -157,20 +226,20 @@ async function enrolMfa(camera: Camera, page: Page) {
   await page.getByLabel('Password', { exact: true }).fill(PERSON.password);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   const termsAccepted = page.locator('dt', { hasText: 'Terms of Use' }).locator('xpath=following-sibling::dd[1]');
-  await camera.shoot(page, '11-idp-account.png', 'Welcome to your WebPros Account!', [termsAccepted]);
+  await camera.shoot(page, '14-idp-account.png', 'Welcome to your WebPros Account!', [termsAccepted]);
   const askedAt = new Date(Date.now() - 1000);
   await page.getByRole('button', { name: 'Send an enrollment email' }).click();
   await page.getByText('We sent you an enrollment email').waitFor();
   await page.goto(await readEnrollmentLink(PERSON.email, askedAt));
   const secretText = page.locator('#totp-secret');
-  await camera.shoot(page, '12-idp-mfa-enrolment.png', 'Secure Your Account', [
+  await camera.shoot(page, '15-idp-mfa-enrolment.png', 'Secure Your Account', [
     page.getByRole('img', { name: 'QR code' }),
     secretText,
   ]);
   const codes = codeSource(((await secretText.textContent()) ?? '').replace(/\s+/g, ''));
   await page.getByLabel('One-time code', { exact: true }).fill(await codes.next());
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await camera.shoot(page, '13-idp-recovery-code.png', 'Almost There!', [page.locator('#recovery-code')]);
+  await camera.shoot(page, '16-idp-recovery-code.png', 'Almost There!', [page.locator('#recovery-code')]);
   await page.getByLabel('I have safely recorded this code', { exact: true }).check();
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.getByText('Multi-factor authentication is on.').waitFor();
@@ -184,12 +253,16 @@ async function secondVisit(camera: Camera, page: Page, codes: ReturnType<typeof 
   await page.getByLabel('Email', { exact: true }).fill(PERSON.email);
   await page.getByLabel('Password', { exact: true }).fill(PERSON.password);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await camera.shoot(page, '14-idp-mfa-challenge.png', 'Verify Your Identity');
+  await camera.shoot(page, '17-idp-mfa-challenge.png', 'Verify Your Identity');
+  await page.getByRole('link', { name: 'Use a recovery code' }).click();
+  await page.getByLabel('Recovery code', { exact: true }).waitFor();
+  await camera.shoot(page, '18-idp-mfa-recovery-login.png', 'Verify Your Identity');
+  await page.getByRole('link', { name: 'Use a one-time code instead' }).click();
   await page.getByLabel('One-time code', { exact: true }).fill(await codes.next());
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.getByRole('heading', { name: 'Confirm Sending Data' }).waitFor();
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await camera.shoot(page, '15-whm-user-selection.png', 'Select user from list of linked accounts');
+  await camera.shoot(page, '19-whm-user-selection.png', 'Select user from list of linked accounts');
   await page.getByRole('button', { name: 'root', exact: true }).click();
   await page.waitForURL(/\/cpsess\d{10}\/$/);
 }
@@ -199,7 +272,7 @@ async function whmTwoFactor(camera: Camera, page: Page, dataDir: string): Promis
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Two-Factor Authentication' }).click();
   await page.getByRole('button', { name: 'Set Up Two-Factor Authentication' }).click();
   const key = page.locator('#tfa-key');
-  await camera.shoot(page, '16-whm-two-factor-setup.png', 'Set Up Two-Factor Authentication', [
+  await camera.shoot(page, '20-whm-two-factor-setup.png', 'Set Up Two-Factor Authentication', [
     page.getByRole('img', { name: 'QR code' }),
     key,
   ]);
@@ -209,10 +282,44 @@ async function whmTwoFactor(camera: Camera, page: Page, dataDir: string): Promis
   await page.getByText('Two-Factor Authentication is now configured for your account.').waitFor();
   await page.getByRole('button', { name: 'Enable Policy' }).click();
   await page.getByText('The Two-Factor Authentication Security Policy is Enabled').waitFor();
+  // The other two tabs, with root's 2FA in the list and the policy on.
+  await page.getByRole('link', { name: 'Manage Users', exact: true }).click();
+  await page.locator('#tfa-user-root').waitFor();
+  await camera.shoot(page, '21-whm-two-factor-users.png', 'Two-Factor Authentication');
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Issuer', { exact: true }).waitFor();
+  await camera.shoot(page, '22-whm-two-factor-settings.png', 'Two-Factor Authentication');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByText('You have logged out.').waitFor();
   await logInAsRoot(page, dataDir);
-  await camera.shoot(page, '17-whm-login-security.png', 'Enter the security code for “root”');
+  await camera.shoot(page, '23-whm-login-security.png', 'Enter the security code for “root”');
+}
+
+/** Ending the WebPros session from the IdP (RP-initiated logout without a hint asks first). */
+async function idpLogOut(camera: Camera, page: Page): Promise<void> {
+  await page.goto(`${IDP}/session/end`);
+  await camera.shoot(page, '24-idp-log-out.png', 'Log out');
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await camera.shoot(page, '25-idp-logged-out.png', 'You have logged out');
+}
+
+/** "Forgot password?" from the WebPros login: the request, the emailed code, the new password. */
+async function passwordReset(camera: Camera, page: Page): Promise<void> {
+  await page.goto(`${PANEL}/`);
+  await page.getByRole('link', { name: 'Log in via WebPros' }).click();
+  await page.getByRole('link', { name: 'Forgot password?' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(PERSON.email);
+  await camera.shoot(page, '26-idp-password-reset.png', 'Reset your password');
+  const sentAt = new Date(Date.now() - 1000);
+  await page.getByRole('button', { name: 'Send code', exact: true }).click();
+  await page.getByRole('group', { name: 'Verification code' }).waitFor();
+  await camera.shoot(page, '27-idp-password-reset-code.png', 'Check your email');
+  await pasteCode(page, await readCodeFromMailDev(PERSON.email, 'Your WebPros Account password reset code: ', sentAt));
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await camera.shoot(page, '28-idp-new-password.png', 'Choose a new password');
+  await page.getByLabel('New password', { exact: true }).fill(PERSON.newPassword);
+  await page.getByRole('button', { name: 'Reset password', exact: true }).click();
+  await page.getByText('Your password has been reset.').waitFor();
 }
 
 /** The pages a person meets when something goes wrong. */
@@ -222,11 +329,11 @@ async function errorPages(camera: Camera, page: Page): Promise<void> {
   await page.getByLabel('Password', { exact: true }).fill('not-the-password');
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.getByText('The login is invalid.').waitFor();
-  await camera.shoot(page, '20-error-panel-invalid-login.png', 'WHM Login');
+  await camera.shoot(page, '30-error-panel-invalid-login.png', 'WHM Login');
 
   await page.goto(`${PANEL}/openid_connect_callback/webpros?error=access_denied&state=x`);
   await page.getByText(/denied access to information/).waitFor();
-  await camera.shoot(page, '21-error-panel-access-denied.png', 'WHM Login');
+  await camera.shoot(page, '31-error-panel-access-denied.png', 'WHM Login');
 
   await page.goto(`${IDP}/account/login`);
   await page.getByLabel('Email', { exact: true }).fill(PERSON.email);
@@ -236,7 +343,7 @@ async function errorPages(camera: Camera, page: Page): Promise<void> {
     .getByRole('alert')
     .getByText(/incorrect/i)
     .waitFor();
-  await camera.shoot(page, '22-error-idp-wrong-password.png', 'Log in to your WebPros Account');
+  await camera.shoot(page, '32-error-idp-wrong-password.png', 'Log in to your WebPros Account');
 
   await page.goto(`${IDP}/signup`);
   await page.getByLabel('Email', { exact: true }).fill('someone@example.com');
@@ -248,15 +355,21 @@ async function errorPages(camera: Camera, page: Page): Promise<void> {
     .getByRole('button', { name: 'Create account', exact: true })
     .evaluate((button) => (button as unknown as { form: { submit(): void } }).form.submit());
   await page.locator('[aria-invalid="true"]').first().waitFor();
-  await camera.shoot(page, '23-error-idp-terms-not-accepted.png', 'Create your WebPros Account');
+  await camera.shoot(page, '33-error-idp-terms-not-accepted.png', 'Create your WebPros Account');
 
   const oidcError = await page.goto(`${IDP}/auth?client_id=nobody&response_type=code&scope=openid`);
   assert.equal(oidcError?.status(), 400);
-  await camera.shoot(page, '24-error-idp-unknown-client.png', 'This request cannot be completed');
+  await camera.shoot(page, '34-error-idp-unknown-client.png', 'This request cannot be completed');
+
+  // A sign-in request the IdP no longer has (expired, used, or an address nobody was given).
+  const lost = await page.goto(`${IDP}/interaction/never-issued`);
+  assert.equal(lost?.status(), 400);
+  await page.getByRole('link', { name: /^Start again/ }).waitFor();
+  await camera.shoot(page, '35-error-idp-start-again.png', 'This request cannot be completed');
 
   const notFound = await page.goto(`${PANEL}/no-such-page`);
   assert.equal(notFound?.status(), 404);
-  await camera.shoot(page, '25-error-panel-not-found.png', 'Page not found');
+  await camera.shoot(page, '36-error-panel-not-found.png', 'Page not found');
 }
 
 /**
@@ -289,6 +402,8 @@ export async function takeScreenshots(outDir: string): Promise<Screenshot[]> {
     const second = await newPage(browser);
     await secondVisit(camera, second, codes);
     await whmTwoFactor(camera, second, dataDir);
+    await idpLogOut(camera, second);
+    await passwordReset(camera, await newPage(browser));
     await errorPages(camera, await newPage(browser));
     // Pictures of pages that are no longer in the journey must not linger in the docs.
     const taken = new Set(camera.taken.map((shot) => shot.file));
