@@ -1,5 +1,9 @@
 import path from 'node:path';
+import { loadIdpConfig } from '@extauth/idp/config';
+import { loadPanelConfig } from '@extauth/panel/config';
 import { envBoolean, envHostname, envList, envPort, parseEnv } from '@extauth/server-kit/env';
+import { ConfigError } from '@extauth/server-kit/errors';
+import { loadLogSettings } from '@extauth/server-kit/logger';
 import { DEFAULT_MAILDEV_WEB_PORT, DEFAULT_SMTP_PORT } from '@extauth/shared/contract';
 import { z } from 'zod';
 
@@ -53,4 +57,33 @@ export function loadLauncherConfig(env: Record<string, string | undefined>, cwd 
       webPort: e.MAILDEV_WEB_PORT,
     },
   };
+}
+
+/**
+ * Every configuration mistake of the launcher, the logs and both apps at once, so that a person
+ * fixes them in one go instead of meeting one group per start. A variable two parts read (the
+ * panel's port is also the IdP's redirect URIs) is reported once. Throws one ConfigError
+ * ("Invalid configuration:", then a line per variable) or returns.
+ */
+export function checkSandboxEnv(env: Record<string, string | undefined>, cwd = process.cwd()): void {
+  const lines = new Set<string>();
+  const collect = (load: () => void) => {
+    try {
+      load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // parseEnv's messages are a heading and one indented line per variable; others are one sentence.
+      const [heading = '', ...rest] = err.message.split('\n');
+      const own = rest.filter((line) => line.startsWith('  '));
+      for (const line of own.length > 0 ? own : [`  ${heading}`]) lines.add(line);
+    }
+  };
+  collect(() => loadLogSettings(env));
+  let appEnv = env;
+  collect(() => {
+    appEnv = { ...env, SANDBOX_DATA_DIR: loadLauncherConfig(env, cwd).dataDir };
+  });
+  collect(() => loadIdpConfig(appEnv, { cwd }));
+  collect(() => loadPanelConfig(appEnv, { cwd }));
+  if (lines.size > 0) throw new ConfigError(`Invalid configuration:\n${[...lines].join('\n')}`);
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '@extauth/server-kit/errors';
 import { explainStartFailure, stopOnSignals } from '@extauth/server-kit/lifecycle';
 import { createConsoleLogger, loadLogSettings } from '@extauth/server-kit/logger';
 import { formatReadyBanner } from './banner.js';
+import { checkSandboxEnv } from './config.js';
 import { checkSandboxReadiness } from './readiness.js';
 import { startSandbox } from './sandbox.js';
 import { diagnoseStartedSandbox } from './start-diagnostics.js';
@@ -52,6 +53,7 @@ export async function runSandboxUntilStopped(
 ): Promise<void> {
   const startedAt = performance.now();
   try {
+    checkSandboxEnv(env);
     const logSettings = loadLogSettings(env);
     const sandbox = await startSandbox(env, {
       logger: (name) => createConsoleLogger(name, { settings: logSettings }),
