@@ -123,7 +123,8 @@ export function createAdminClient(options: { issuer: string; token: string; ca: 
         '/signing-keys/rotate',
         graceSeconds === undefined ? {} : { graceSeconds },
       ),
-    reset: () => call<{ accounts: number; clients: number }>('POST', '/reset', {}),
+    /** `removedAccounts`: accounts added since the start (or the last reset) that are gone. */
+    reset: () => call<{ accounts: number; clients: number; removedAccounts: number }>('POST', '/reset', {}),
     /** The `idp` part of a seed file (accounts upserted by email, clients by client_id). */
     applySeed: (idp: { accounts?: unknown[]; clients?: unknown[] }) =>
       call<{ accounts: { email: string; sub: string; outcome: string }[]; clients: string[] }>('POST', '/seed', idp),

@@ -146,18 +146,30 @@ describe('admin API: signing keys, clock, outbox, reset', () => {
 
   test('reset returns to the seed: accounts made since are gone, seeded ones and clients are back', async () => {
     const call = adminClient(t);
+    const accountPath = (email: string) => `/admin/accounts/${encodeURIComponent(email)}`;
+    const subOf = async (email: string) =>
+      (await call<{ account: { sub: string } }>('GET', accountPath(email))).body.account.sub;
+    await call('POST', adminRoutes.reset, {}); // accounts other tests made are not counted below
+    const before = { kept: await subOf('kept@example.com'), demo: await subOf(t.config.demo.email) };
     const email = uniqueEmail('temporary');
     await call('POST', adminRoutes.accounts, { email, password: 'temporary-password-1' });
     await call('DELETE', '/admin/clients/kept-rp');
-    await call('DELETE', `/admin/accounts/${encodeURIComponent('kept@example.com')}`);
     const reset = await call<{ accounts: number; clients: number }>('POST', adminRoutes.reset, {});
     assert.equal(reset.status, 200);
-    assert.deepEqual(reset.body, { accounts: 2, clients: 1 });
-    assert.equal((await call('GET', `/admin/accounts/${encodeURIComponent(email)}`)).status, 404);
-    assert.equal((await call('GET', `/admin/accounts/${encodeURIComponent('kept@example.com')}`)).status, 200);
-    assert.equal((await call('GET', `/admin/accounts/${encodeURIComponent(t.config.demo.email)}`)).status, 200);
+    assert.deepEqual(reset.body, { accounts: 2, clients: 1, removedAccounts: 1 });
+    assert.equal((await call('GET', accountPath(email))).status, 404);
+    assert.deepEqual(
+      { kept: await subOf('kept@example.com'), demo: await subOf(t.config.demo.email) },
+      before,
+      'seeded accounts keep their subjects, so relying parties’ links to them survive the reset',
+    );
     const clients = await call<{ clients: { client_id: string }[] }>('GET', adminRoutes.clients);
     assert.ok(clients.body.clients.some((c) => c.client_id === 'kept-rp'));
+
+    await call('DELETE', accountPath('kept@example.com'));
+    const again = await call<{ removedAccounts: number }>('POST', adminRoutes.reset, {});
+    assert.equal(again.body.removedAccounts, 0);
+    assert.equal((await call('GET', accountPath('kept@example.com'))).status, 200, 'a deleted seeded account is back');
     assert.equal((await call('POST', adminRoutes.reset, { everything: true })).status, 400);
   });
 });

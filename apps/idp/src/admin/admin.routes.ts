@@ -142,7 +142,11 @@ function sandboxRoutes(router: Router, deps: AdminDeps): void {
     deps.outbox.clear();
     deps.faults.clear();
     deps.clock.reset();
-    reply(ctx, 200, { accounts: applied.accounts.length + 1, clients: applied.clients.length });
+    reply(ctx, 200, {
+      accounts: applied.accounts.length + 1,
+      clients: applied.clients.length,
+      removedAccounts: applied.removedAccounts,
+    });
   });
   router.post(adminRoutes.seed, async (ctx) => {
     const seed = parseOrReject(seedFileSchema.shape.idp, ctx.request.body);

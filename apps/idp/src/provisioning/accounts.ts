@@ -40,13 +40,15 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 export async function upsertSeedAccount(
   deps: ProvisioningDeps,
   seed: SeedAccount,
+  /** The `sub` to give the account if it is created (a reset keeps each seeded account's subject). */
+  id: string = newAccountId(),
 ): Promise<{ account: Account; outcome: UpsertOutcome }> {
   const existing = deps.accounts.findAccountByEmail(seed.email);
   let outcome: UpsertOutcome = 'unchanged';
   let account: Account;
   if (!existing) {
     const created = deps.accounts.createAccount({
-      id: newAccountId(),
+      id,
       email: seed.email,
       emailVerified: seed.verified,
       givenName: seed.givenName,
@@ -55,7 +57,7 @@ export async function upsertSeedAccount(
       passwordHash: await hashPassword(seed.password, deps.passwordHashing),
       createdAt: deps.clock.now(),
     });
-    if (!created.ok) return upsertSeedAccount(deps, seed);
+    if (!created.ok) return upsertSeedAccount(deps, seed, id);
     account = created.account;
     outcome = 'created';
   } else {

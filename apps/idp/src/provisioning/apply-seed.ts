@@ -28,7 +28,12 @@ export class SeedRejectedError extends Error {
  * Applies the IdP part of a seed file: accounts upserted by email, clients by client_id, so a
  * second run changes nothing. Every client is checked before anything is written.
  */
-export async function applyIdpSeed(deps: SeedDeps, seed: IdpSeed): Promise<AppliedIdpSeed> {
+export async function applyIdpSeed(
+  deps: SeedDeps,
+  seed: IdpSeed,
+  /** The `sub` a created account gets, by its seed email (a reset's kept subjects); else a new one. */
+  subjectOf: (email: string) => string | undefined = () => undefined,
+): Promise<AppliedIdpSeed> {
   const staticIds = new Set(
     deps.clients
       .listClients()
@@ -53,7 +58,7 @@ export async function applyIdpSeed(deps: SeedDeps, seed: IdpSeed): Promise<Appli
 
   const accounts: AppliedIdpSeed['accounts'] = [];
   for (const account of seed.accounts) {
-    const { account: saved, outcome } = await upsertSeedAccount(deps, account);
+    const { account: saved, outcome } = await upsertSeedAccount(deps, account, subjectOf(account.email));
     accounts.push({ email: saved.email, sub: saved.id, outcome });
   }
   for (const client of seed.clients) {
@@ -63,12 +68,26 @@ export async function applyIdpSeed(deps: SeedDeps, seed: IdpSeed): Promise<Appli
   return { accounts, clients: seed.clients.map((c) => c.client_id) };
 }
 
-/** Everything back to a new data folder plus the seed: the demo account, seeded accounts and clients. */
+/**
+ * Everything back to a new data folder plus the seed: the demo account, seeded accounts and clients.
+ * The demo and seeded accounts keep their subjects (`sub`): relying parties such as the panel link
+ * their users to a subject, and new ones would leave every link made before the reset stale.
+ * `removedAccounts` counts the accounts that are gone for good (signed up or added since).
+ */
 export async function resetToSeed(
   deps: SeedDeps & { db: Db },
   seed: { demo: DemoAccountSeed; idp: IdpSeed },
-): Promise<AppliedIdpSeed> {
+): Promise<AppliedIdpSeed & { removedAccounts: number }> {
+  const subjects = new Map<string, string>();
+  for (const email of [seed.demo.email, ...seed.idp.accounts.map((a) => a.email)]) {
+    // The store's own email lookup, so "Ana@Example.com" in the seed finds "ana@example.com".
+    const id = deps.accounts.findAccountByEmail(email)?.id;
+    if (id) subjects.set(email, id);
+  }
+  const kept = new Set(subjects.values());
+  const removedAccounts = deps.accounts.listAccounts().filter((a) => !kept.has(a.id)).length;
   eraseAllState(deps.db);
-  await seedDemoAccount({ ...deps, now: () => deps.clock.now() }, seed.demo);
-  return applyIdpSeed(deps, seed.idp);
+  await seedDemoAccount({ ...deps, now: () => deps.clock.now() }, seed.demo, subjects.get(seed.demo.email));
+  const applied = await applyIdpSeed(deps, seed.idp, (email) => subjects.get(email));
+  return { ...applied, removedAccounts };
 }
