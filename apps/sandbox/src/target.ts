@@ -19,7 +19,13 @@ export interface SandboxTarget {
   ports: { name: string; host: string; port: number }[];
   hostnames: string[];
   adminToken: string | undefined;
+  /** WHM root's password: PANEL_ROOT_PASSWORD, else `<data>/panel/root-password.txt`. */
   rootPassword: string | undefined;
+  /**
+   * Where `rootPassword` came from. A start with a seed's `panel.rootPassword` uses that instead of
+   * the file, which the target cannot know: the CLI tries the seed's first when it is not `env`.
+   */
+  rootPasswordSource: 'env' | 'file' | undefined;
   mailUrl: string | undefined;
   seedFile: string | undefined;
   panelIniPath: string | undefined;
@@ -34,6 +40,7 @@ export function resolveSandboxTarget(env: Record<string, string | undefined>, cw
   const idp = loadIdpConfig(appEnv, { cwd });
   const panel = loadPanelConfig(appEnv, { cwd });
   const mail = launcher.mailCatcher;
+  const rootPassword = panel.rootPassword ?? readTrimmed(path.join(launcher.dataDir, 'panel', 'root-password.txt'));
   return {
     dataDir: launcher.dataDir,
     tlsDir: launcher.tlsDir,
@@ -55,7 +62,8 @@ export function resolveSandboxTarget(env: Record<string, string | undefined>, cw
     ],
     adminToken:
       launcher.adminApi === 'off' ? undefined : (launcher.adminToken ?? readTrimmed(adminTokenFile(launcher.dataDir))),
-    rootPassword: panel.rootPassword ?? readTrimmed(path.join(launcher.dataDir, 'panel', 'root-password.txt')),
+    rootPassword,
+    rootPasswordSource: panel.rootPassword ? 'env' : rootPassword ? 'file' : undefined,
     mailUrl: mail.enabled ? `http://localhost:${mail.webPort}` : undefined,
     seedFile: launcher.seedFile,
     panelIniPath: panel.panelIniPath,

@@ -8,7 +8,8 @@ import { silentLogger } from '@extauth/server-kit/logger';
 import { findFreePort } from '@extauth/server-kit/ports';
 import { formatReadyBanner } from '../banner.js';
 import { type RunningSandbox, startSandbox } from '../sandbox.js';
-import { SeedFileError } from './load-seed.js';
+import { applyPanelSeed, checkRootPassword, PanelAuthError } from './apply-panel-seed.js';
+import { loadSeedFile, SeedFileError } from './load-seed.js';
 
 const TLS_DIR = path.join(os.tmpdir(), 'extauth-sandbox-test-tls');
 const ROOT_PASSWORD = 'seeded-root-password';
@@ -108,6 +109,40 @@ describe('launcher with a seed file', () => {
       } finally {
         await sandbox.close();
       }
+    }
+  });
+
+  test('a wrong root password stops the panel part at the first refused call, so root is not locked out', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-wrong-root-'));
+    const seedFile = path.join(dataDir, 'seed.yaml');
+    fs.writeFileSync(seedFile, SEED);
+    const sandbox = await start(dataDir, seedFile);
+    try {
+      const target = { panelUrl: sandbox.panel.url, ca: fs.readFileSync(sandbox.caFile, 'utf8') };
+      const seed = loadSeedFile(seedFile).panel; // six WHM API calls when the password is right
+      // Three runs: with a call per seed step that would be 18 failed logins, past the limit of 10.
+      for (const run of [1, 2, 3]) {
+        await assert.rejects(
+          applyPanelSeed({ ...target, rootPassword: 'not-the-password', seed, subjectOf: () => undefined }),
+          (err: unknown) => {
+            assert.ok(err instanceof PanelAuthError, `run ${run}`);
+            assert.equal(err.message, "the panel refused root's password (HTTP 403): no further WHM API call was made");
+            return true;
+          },
+        );
+      }
+      const wrong = await checkRootPassword({ ...target, rootPassword: 'not-the-password' });
+      assert.equal(wrong.ok, false);
+      assert.deepEqual(await checkRootPassword({ ...target, rootPassword: ROOT_PASSWORD }), { ok: true });
+      const applied = await applyPanelSeed({
+        ...target,
+        rootPassword: ROOT_PASSWORD,
+        seed,
+        subjectOf: (email) => sandbox.idp.subjectOf(email),
+      });
+      assert.equal(applied.calls, 6, 'root is not locked out: the right password still works');
+    } finally {
+      await sandbox.close();
     }
   });
 
