@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { findFreePort } from '@extauth/server-kit/ports';
+import { ensureDevCertificates } from '@extauth/server-kit/tls';
 import { createHeadlessBrowser, createSandbox, type Sandbox, SHARED_TLS_DIR, totp } from './index.js';
 
 const CLI = path.join(import.meta.dirname, 'cli.js');
+const BIN = path.join(import.meta.dirname, '..', 'bin', 'extauth-sandbox.js');
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
@@ -88,7 +90,7 @@ describe('extauth-sandbox CLI against a running sandbox', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(
       first.out,
-      /idp account seeded-cli@example\.com: created\nidp client cli-rp: saved\npanel: 1 WHM API calls succeeded/,
+      /idp account seeded-cli@example\.com: created\nidp client cli-rp: saved\npanel: 1 WHM API call succeeded/,
     );
     const second = await cli(['seed', file], sandbox.env);
     assert.match(second.out, /seeded-cli@example\.com: unchanged/);
@@ -118,7 +120,11 @@ describe('extauth-sandbox CLI against a running sandbox', () => {
     await sandbox.seedAccount({ email: 'before-reset@example.com' });
     const res = await cli(['reset'], sandbox.env);
     assert.equal(res.code, 0, res.err);
-    assert.match(res.out, /^reset: 1 accounts and 0 clients from the seed\n$/);
+    // Removed: this account and seeded-cli@ (applied with `seed` at runtime, not part of the start's seed).
+    assert.equal(
+      res.out,
+      'reset: 1 account and 0 clients from the seed (same subjects as before); removed 2 accounts added since\n',
+    );
     assert.equal(await sandbox.admin?.getAccount('before-reset@example.com'), undefined);
   });
 
@@ -147,6 +153,69 @@ describe('extauth-sandbox CLI against a running sandbox', () => {
         'm',
       ),
     );
+  });
+});
+
+describe('extauth-sandbox CLI: another sandbox on the ports', () => {
+  // A second data folder has its own CA; the running sandbox's certificate does not chain to it.
+  const otherCa = async () => {
+    const tls = path.join(dir, 'other-tls');
+    await ensureDevCertificates({ dir: tls });
+    return { ...sandbox.env, SANDBOX_DATA_DIR: path.join(dir, 'other-data'), SANDBOX_TLS_DIR: tls };
+  };
+
+  test('doctor says a server with another CA holds IDP_PORT, and not that the sandbox is not running', async () => {
+    const res = await cli(['doctor'], await otherCa());
+    assert.equal(res.code, 1);
+    const origin = new URL(sandbox.issuer).origin;
+    assert.match(
+      res.err,
+      new RegExp(
+        `^FAIL a server with another CA answers at ${origin}: another sandbox with another data folder \\(SANDBOX_DATA_DIR\\) or a different program holds IDP_PORT$`,
+        'm',
+      ),
+    );
+    assert.doesNotMatch(res.out + res.err, /not running|\(IDP_PORT\) is in use|back channel/);
+  });
+
+  test('users list names what failed: another CA, or nothing answering', async () => {
+    const origin = new URL(sandbox.issuer).origin;
+    const other = await cli(['users', 'list'], await otherCa());
+    assert.equal(other.code, 1);
+    assert.equal(
+      other.err,
+      `extauth-sandbox: a server with another CA answers at ${origin}: another sandbox with another data folder (SANDBOX_DATA_DIR) or a different program holds IDP_PORT\n`,
+    );
+    const port = await findFreePort();
+    const none = await cli(['users', 'list'], { ...sandbox.env, IDP_PORT: String(port) });
+    assert.equal(none.code, 1);
+    assert.equal(
+      none.err,
+      `extauth-sandbox: the IdP does not answer at https://localhost:${port}: is the sandbox running?\n`,
+    );
+  });
+});
+
+describe('extauth-sandbox bin', () => {
+  test('before any build it says so in one sentence, exit code 1', async () => {
+    const copy = path.join(dir, 'unbuilt', 'bin');
+    fs.mkdirSync(copy, { recursive: true });
+    fs.copyFileSync(BIN, path.join(copy, 'extauth-sandbox.js'));
+    const res = await new Promise<{ code: number; err: string }>((resolve) => {
+      execFile(process.execPath, [path.join(copy, 'extauth-sandbox.js'), 'doctor'], (error, _out, err) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, err });
+      });
+    });
+    assert.equal(res.code, 1);
+    assert.equal(res.err, 'extauth-sandbox: the testkit is not built yet: run pnpm build (or pnpm start) first\n');
+  });
+
+  test('once built it runs the CLI', async () => {
+    const res = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [BIN, '--help'], (error, out) => resolve({ code: error ? 1 : 0, out }));
+    });
+    assert.equal(res.code, 0);
+    assert.match(res.out, /^Usage: extauth-sandbox <command>/);
   });
 });
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,7 +17,8 @@ Commands:
   ${USERS_USAGE.split('\n').join('\n  ').replaceAll('extauth-sandbox ', '')}
   code EMAIL                 print the last 6-digit code mailed to EMAIL
   totp EMAIL|SECRET [--seed FILE]   print the current TOTP code
-  reset                      put the IdP back to its seed (accounts, clients, sessions, clock)
+  reset                      put the IdP back to its seed (accounts, clients, sessions, clock);
+                             seeded accounts keep their sub
   doctor                     check ports, certificates, issuer reachability and clocks
   trust [--remove]           trust the sandbox CA in this user's Chromium and Firefox (certutil),
                              or print the steps for this system; --remove undoes it
@@ -105,9 +105,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
-// Run only as the program itself (the bin), not when imported by tests.
-const invokedAs = process.argv[1] ? fs.realpathSync(process.argv[1]) : undefined;
-if (invokedAs === fileURLToPath(import.meta.url)) {
+/** The CLI as a program: arguments and environment of this process, exit code set when done. */
+export async function runAsProgram(): Promise<void> {
   const code = await runCli(process.argv.slice(2), process.env, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
@@ -115,3 +114,7 @@ if (invokedAs === fileURLToPath(import.meta.url)) {
   // `start` keeps running until a signal; every other command ends here.
   if (code >= 0) process.exitCode = code;
 }
+
+// Run as the program itself (`node dist/cli.js`); the bin (bin/extauth-sandbox.js) calls runAsProgram.
+const invokedAs = process.argv[1] ? fs.realpathSync(process.argv[1]) : undefined;
+if (invokedAs === fileURLToPath(import.meta.url)) await runAsProgram();

@@ -6,6 +6,8 @@ import { type CliIo, CommandFailure, withAdmin } from './context.js';
 
 const CODE = /\b(\d{6})\b/;
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** `code EMAIL`: the newest 6-digit code mailed to the address, from the admin outbox or else MailDev. */
 export async function runCode(target: SandboxTarget, email: string, io: CliIo): Promise<void> {
   let code: string | undefined;
@@ -43,5 +45,8 @@ export function runTotp(target: SandboxTarget, subject: string, seedFile: string
 /** `reset`: the IdP back to its seed (accounts, clients, codes, sessions); the sandbox clock and faults too. */
 export async function runReset(target: SandboxTarget, io: CliIo): Promise<void> {
   const result = await withAdmin(target, (admin) => admin.reset());
-  io.out(`reset: ${result.accounts} accounts and ${result.clients} clients from the seed`);
+  // Seeded accounts keep their subjects, so the panel's links to them still work after the reset.
+  io.out(
+    `reset: ${count(result.accounts, 'account')} and ${count(result.clients, 'client')} from the seed (same subjects as before); removed ${count(result.removedAccounts, 'account')} added since`,
+  );
 }

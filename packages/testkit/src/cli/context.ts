@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { resolveSandboxTarget, type SandboxTarget } from '@extauth/sandbox/target';
 import { type AdminClient, createAdminClient } from '../admin.js';
+import { describeUnreachable } from './reach.js';
 
 /** A mistake in the command line: usage text and exit code 2. */
 export class UsageError extends Error {
@@ -50,9 +51,9 @@ export async function withAdmin<T>(target: SandboxTarget, use: (admin: AdminClie
   try {
     return await use(admin);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ECONNREFUSED' || /fetch failed/.test(String(err))) {
-      throw new CommandFailure(`the IdP does not answer at ${target.issuer}: is the sandbox running?`);
-    }
+    if (err instanceof CommandFailure) throw err;
+    const unreachable = describeUnreachable(err, { url: target.issuer, what: 'the IdP', portVariable: 'IDP_PORT' });
+    if (unreachable) throw new CommandFailure(unreachable.sentence);
     throw err;
   } finally {
     await admin.close();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { SandboxTarget } from '@extauth/sandbox/target';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { CliIo } from './context.js';
+import { describeUnreachable } from './reach.js';
 
 export interface Finding {
   ok: boolean;
@@ -74,9 +75,11 @@ function checkCertificates(target: SandboxTarget): Finding[] {
   return findings;
 }
 
+type IssuerState = 'running' | 'nothing_answers' | 'other_ca' | 'unreachable' | 'unknown';
+
 /** Discovery as the panel's back channel fetches it: HTTPS trusting only the sandbox CA. */
-async function checkIssuer(target: SandboxTarget): Promise<{ running: boolean; findings: Finding[]; date?: string }> {
-  if (!fs.existsSync(target.caFile)) return { running: false, findings: [] };
+async function checkIssuer(target: SandboxTarget): Promise<{ state: IssuerState; findings: Finding[]; date?: string }> {
+  if (!fs.existsSync(target.caFile)) return { state: 'unknown', findings: [] };
   const dispatcher = new Agent({ connect: { ca: fs.readFileSync(target.caFile, 'utf8') } });
   const url = `${target.issuer}/.well-known/openid-configuration`;
   try {
@@ -85,7 +88,7 @@ async function checkIssuer(target: SandboxTarget): Promise<{ running: boolean; f
     const date = res.headers.get('date') ?? undefined;
     if (body.issuer !== target.issuer) {
       return {
-        running: true,
+        state: 'running',
         ...(date ? { date } : {}),
         findings: [
           {
@@ -96,19 +99,22 @@ async function checkIssuer(target: SandboxTarget): Promise<{ running: boolean; f
       };
     }
     return {
-      running: true,
+      state: 'running',
       ...(date ? { date } : {}),
       findings: [{ ok: true, line: `issuer ${target.issuer} answers discovery through the sandbox CA` }],
     };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    if (cause === 'ECONNREFUSED') return { running: false, findings: [] };
+    const unreachable = describeUnreachable(err, { url, what: 'the IdP', portVariable: 'IDP_PORT' });
+    if (unreachable?.kind === 'nothing_answers') return { state: 'nothing_answers', findings: [] };
+    if (unreachable?.kind === 'other_ca') {
+      return { state: 'other_ca', findings: [{ ok: false, line: unreachable.sentence }] };
+    }
     return {
-      running: false,
+      state: 'unreachable',
       findings: [
         {
           ok: false,
-          line: `the panel's back channel cannot reach ${url} (${cause}): check IDP_ISSUER, SANDBOX_HOSTNAMES and that the name resolves`,
+          line: `the panel's back channel cannot reach ${url}: ${unreachable?.sentence ?? (err as Error).message}`,
         },
       ],
     };
@@ -120,23 +126,29 @@ async function checkIssuer(target: SandboxTarget): Promise<{ running: boolean; f
 /** `doctor`: ports, certificates, the issuer as the panel sees it, clocks. One line per finding. */
 export async function runDoctor(target: SandboxTarget, io: CliIo): Promise<boolean> {
   const issuer = await checkIssuer(target);
+  const running = issuer.state === 'running';
   const findings: Finding[] = [];
+  let portsTaken = false;
   for (const p of target.ports) {
     const used = await portInUse(p.host === '0.0.0.0' ? '127.0.0.1' : p.host, p.port);
-    if (issuer.running && !used)
+    if (running && !used)
       findings.push({
         ok: false,
         line: `nothing listens on ${p.host}:${p.port} (${p.name}) although the IdP runs: restart the sandbox`,
       });
-    else if (!issuer.running && used)
-      findings.push({
-        ok: false,
-        line: `port ${p.port} (${p.name}) is in use by another program: stop it or choose another port with ${p.name}`,
-      });
-    else findings.push({ ok: true, line: `port ${p.port} (${p.name}) ${used ? 'in use by the sandbox' : 'free'}` });
+    else if (!running && used) {
+      portsTaken = true;
+      // The issuer finding already names what holds IDP_PORT (a server with another CA).
+      if (!(issuer.state === 'other_ca' && p.name === 'IDP_PORT'))
+        findings.push({
+          ok: false,
+          line: `port ${p.port} (${p.name}) is in use by another program: stop it or choose another port with ${p.name}`,
+        });
+    } else findings.push({ ok: true, line: `port ${p.port} (${p.name}) ${used ? 'in use by the sandbox' : 'free'}` });
   }
   findings.push(...checkCertificates(target), ...issuer.findings);
-  if (!issuer.running)
+  // "Not running" is only news when nothing else is in the way; a taken port is reported above.
+  if ((issuer.state === 'nothing_answers' || issuer.state === 'unknown') && !portsTaken)
     findings.push({
       ok: true,
       line: `the sandbox is not running at ${target.issuer}: issuer and clock checks need it`,
