@@ -19,6 +19,8 @@ export const idpMessages = {
   new_password_required: 'Enter a new password.',
   current_password_required: 'Enter your current password.',
   current_password_wrong: 'Your current password is incorrect.',
+  password_changed_meanwhile:
+    'Your password has just been changed elsewhere, so the current password you entered is no longer correct.',
   first_name_required: 'Enter your first name.',
   last_name_required: 'Enter your last name.',
   name_too_long: 'This name is too long (at most 100 characters).',

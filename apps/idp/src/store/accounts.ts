@@ -42,6 +42,11 @@ export interface AccountsStore {
   chooseNewsletter(id: string, newsletter: boolean): void;
   /** Sets the hash and raises the credential version (revoking trust); returns the new version. */
   replacePassword(id: string, passwordHash: string): number;
+  /**
+   * `replacePassword` only while the stored hash is still `expectedHash` (compare-and-set: of
+   * concurrent changes proved with the same current password, one wins); false when it is not.
+   */
+  replacePasswordIfUnchanged(id: string, expectedHash: string, passwordHash: string): boolean;
   /** Revokes all trust without a new password (MFA changes); returns the new version. */
   raiseCredentialVersion(id: string): number;
   /** Oldest first (the admin API's and CLI's listing). */
@@ -125,6 +130,9 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
   const password = db.prepare<[string, string], { credential_version: number }>(
     'UPDATE accounts SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
   );
+  const passwordIfUnchanged = db.prepare<[string, string, string]>(
+    'UPDATE accounts SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ? AND password_hash = ?',
+  );
   const raise = db.prepare<[string], { credential_version: number }>(
     'UPDATE accounts SET credential_version = credential_version + 1 WHERE id = ? RETURNING credential_version',
   );
@@ -195,6 +203,8 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
       if (!row) throw new Error(`no account ${id}`);
       return row.credential_version;
     },
+    replacePasswordIfUnchanged: (id, expectedHash, passwordHash) =>
+      passwordIfUnchanged.run(passwordHash, id, expectedHash).changes === 1,
     raiseCredentialVersion: (id) => {
       const row = raise.get(id);
       if (!row) throw new Error(`no account ${id}`);

@@ -6,6 +6,11 @@ export interface RateLimitStore {
   recordFailure(bucket: string, key: string, nowMs: number, windowMs: number): FailureWindow;
   findFailures(bucket: string, key: string, nowMs: number, windowMs: number): FailureWindow | undefined;
   clearFailures(bucket: string, key: string): void;
+  /**
+   * Takes back one failure counted in the window that started at `windowStartedAt` (an attempt
+   * counted before its check that turned out right); nothing if that window has since ended.
+   */
+  releaseFailure(bucket: string, key: string, windowStartedAt: number): void;
 }
 
 export interface FailureWindow {
@@ -26,6 +31,10 @@ export function createSqliteRateLimitStore(db: Db): RateLimitStore {
      WHERE bucket = @bucket AND key = @key AND window_started_at + @windowMs > @now`,
   );
   const clear = db.prepare('DELETE FROM rate_limits WHERE bucket = ? AND key = ?');
+  const release = db.prepare<[string, string, number]>(
+    `UPDATE rate_limits SET failures = failures - 1
+     WHERE bucket = ? AND key = ? AND window_started_at = ? AND failures > 0`,
+  );
   const toWindow = (row: FailureRow) => ({ failures: row.failures, windowStartedAt: row.window_started_at });
   return {
     recordFailure: (bucket, key, now, windowMs) => {
@@ -39,6 +48,9 @@ export function createSqliteRateLimitStore(db: Db): RateLimitStore {
     },
     clearFailures: (bucket, key) => {
       clear.run(bucket, key);
+    },
+    releaseFailure: (bucket, key, windowStartedAt) => {
+      release.run(bucket, key, windowStartedAt);
     },
   };
 }

@@ -63,6 +63,17 @@ describe('self-service stores', () => {
     assert.equal(store.findFailures('b', 'k', 1500, 1000), undefined);
   });
 
+  test('a failure taken back leaves the window’s others, and never touches a later window', () => {
+    const store = createSqliteRateLimitStore(openIdpDatabase(undefined));
+    store.recordFailure('b', 'k', 0, 1000);
+    const counted = store.recordFailure('b', 'k', 100, 1000);
+    store.releaseFailure('b', 'k', counted.windowStartedAt);
+    assert.deepEqual(store.findFailures('b', 'k', 200, 1000), { failures: 1, windowStartedAt: 0 });
+    store.recordFailure('b', 'k', 1000, 1000);
+    store.releaseFailure('b', 'k', counted.windowStartedAt);
+    assert.deepEqual(store.findFailures('b', 'k', 1100, 1000), { failures: 1, windowStartedAt: 1000 });
+  });
+
   test('oidc artefacts of one account are revoked together, others stay', () => {
     const store = createSqliteOidcModelStore(openIdpDatabase(undefined));
     const row = (model: string, idHash: string, accountIdHash?: string) => ({

@@ -8,8 +8,17 @@ export type LoginFailureScope = 'user' | 'ip' | 'tfa_ip';
 
 /** Failed WHM password and security-code attempts, one row per failure, for the sliding-window limits. */
 export interface LoginFailureStore {
-  /** Records one failure at `atMs` (failures past every window go with the row sweeper). */
-  recordFailure(scope: LoginFailureScope, key: string, atMs: number): void;
+  /**
+   * Records one failure at `atMs` (failures past every window go with the row sweeper); returns
+   * its id, for `removeFailure`.
+   */
+  recordFailure(scope: LoginFailureScope, key: string, atMs: number): number;
+  /**
+   * Takes back one recorded failure (an attempt counted before its check that turned out right).
+   * Ids are rowids: one is reused only after the table's highest row is deleted, so an id stays
+   * the caller's as long as a later row of its own (its `ip` failure after its `user` one) is kept.
+   */
+  removeFailure(id: number): void;
   countFailuresSince(scope: LoginFailureScope, key: string, sinceMs: number): number;
   /** The time of the `index`-th (0-based, oldest first) failure since `sinceMs`, if there are that many. */
   nthFailureSince(scope: LoginFailureScope, key: string, sinceMs: number, index: number): number | undefined;
@@ -28,9 +37,11 @@ export function createLoginFailureStore(db: Db): LoginFailureStore {
      ORDER BY failed_at ASC LIMIT 1 OFFSET ?`,
   );
   const clear = db.prepare<[LoginFailureScope, string]>('DELETE FROM login_failures WHERE scope = ? AND key = ?');
+  const remove = db.prepare<[number]>('DELETE FROM login_failures WHERE rowid = ?');
   return {
-    recordFailure: (scope, key, atMs) => {
-      insert.run(scope, key, atMs);
+    recordFailure: (scope, key, atMs) => Number(insert.run(scope, key, atMs).lastInsertRowid),
+    removeFailure: (id) => {
+      remove.run(id);
     },
     countFailuresSince: (scope, key, sinceMs) => count.get(scope, key, sinceMs)?.n ?? 0,
     nthFailureSince: (scope, key, sinceMs, index) => nth.get(scope, key, sinceMs, index)?.failed_at,

@@ -137,6 +137,16 @@ describe('login failure store', () => {
     assert.equal(failures.countFailuresSince('user', 'admin', 0), 0);
   });
 
+  test('takes back one failure by its id, leaving the others of the key', () => {
+    const failures = createLoginFailureStore(openPanelDatabase(':memory:'));
+    const t = now.getTime();
+    failures.recordFailure('ip', '192.0.2.1', t);
+    const counted = failures.recordFailure('ip', '192.0.2.1', t + 1000);
+    failures.removeFailure(counted);
+    assert.equal(failures.countFailuresSince('ip', '192.0.2.1', 0), 1);
+    assert.equal(failures.nthFailureSince('ip', '192.0.2.1', 0, 0), t, 'the other one stays');
+  });
+
   test('migration 5 keeps the failures already counted and adds the 2FA prompt’s scope per address', () => {
     const db = openDatabase({ file: ':memory:', migrations: panelMigrations.filter((m) => m.version <= 4) });
     createLoginFailureStore(db).recordFailure('ip', '192.0.2.1', 1000);

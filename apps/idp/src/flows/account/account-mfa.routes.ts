@@ -6,7 +6,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { IdpDeps } from '../../deps.js';
 import { requireAccountSession, rotateAccountSession, signedInAccount } from '../../http/account-session.js';
-import { logThrottled } from '../../http/attempt-throttle.js';
+import { type AttemptOutcome, logThrottled, type ThrottleDecision } from '../../http/attempt-throttle.js';
 import { formBody } from '../../http/form-body.js';
 import { idpPaths, idpRoutes } from '../../http/routes.js';
 import { mfaLockState } from '../mfa-challenge/mfa-challenge.js';
@@ -65,21 +65,22 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
       });
       return;
     }
-    // A guessed password here is a password attempt like any other, a guessed code a code attempt.
-    const throttle =
-      proofKind(form.data.proof) === 'code'
-        ? deps.codeThrottle.check(ctx)
-        : deps.loginThrottle.check(ctx, account.email);
-    if (!throttle.allowed) {
+    // A guessed password here is a password attempt like any other (counted before the check, so
+    // parallel guesses cannot all pass it), a guessed code a code attempt.
+    const prove = () => proveAccountHolder(deps, account, form.data.proof);
+    const attempt =
+      proofKind(form.data.proof) === 'password'
+        ? await deps.loginThrottle.attempt(ctx, account.email, prove, (proved) => proved.ok)
+        : await checkCode(deps.codeThrottle.check(ctx), prove);
+    if (!attempt.allowed) {
       await refuseOnAccountPage(deps, ctx, {
-        retryAfterSeconds: throttle.retryAfterSeconds,
-        errors: { mfa: throttle.message },
+        retryAfterSeconds: attempt.retryAfterSeconds,
+        errors: { mfa: attempt.message },
       });
       return;
     }
-    const proof = await proveAccountHolder(deps, account, form.data.proof);
+    const proof = attempt.result;
     if (!proof.ok) {
-      if (proof.error === 'PASSWORD_WRONG') deps.loginThrottle.recordFailure(ctx, account.email);
       if (proof.error === 'CODE_WRONG') deps.codeThrottle.recordFailure(ctx);
       if (proof.error === 'LOCKED' && (await refuseWhileLocked(ctx, account.id))) return;
       ctx.status = 400;
@@ -116,4 +117,9 @@ export function accountMfaRoutes(deps: IdpDeps): Router {
   });
 
   return router;
+}
+
+/** A code proof, checked only when its throttle allows (a wrong code is counted by the route). */
+async function checkCode<T>(throttle: ThrottleDecision, prove: () => Promise<T>): Promise<AttemptOutcome<T>> {
+  return throttle.allowed ? { allowed: true, result: await prove() } : throttle;
 }

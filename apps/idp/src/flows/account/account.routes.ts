@@ -157,26 +157,40 @@ export function accountRoutes(deps: IdpDeps): Router {
       });
       return;
     }
-    // Guessing the current password here is a password attempt like any other.
-    const throttle = deps.loginThrottle.check(ctx, account.email);
-    if (!throttle.allowed) {
+    // Guessing the current password here is a password attempt like any other (counted before
+    // the check, so parallel guesses cannot all pass it).
+    const attempt = await deps.loginThrottle.attempt(
+      ctx,
+      account.email,
+      () =>
+        changePassword(deps, {
+          account,
+          currentPassword: form.data.current_password,
+          newPassword: form.data.new_password,
+          currentSessionIdHash: currentAccountSessionIdHash(ctx),
+        }),
+      // Losing to another change still proved the current password: no failure.
+      (changed) => changed.ok || changed.error !== 'CURRENT_PASSWORD_WRONG',
+    );
+    if (!attempt.allowed) {
       await refuseOnAccountPage(deps, ctx, {
-        retryAfterSeconds: throttle.retryAfterSeconds,
-        errors: { password: { current_password: throttle.message } },
+        retryAfterSeconds: attempt.retryAfterSeconds,
+        errors: { password: { current_password: attempt.message } },
       });
       return;
     }
-    const result = await changePassword(deps, {
-      account,
-      currentPassword: form.data.current_password,
-      newPassword: form.data.new_password,
-      currentSessionIdHash: currentAccountSessionIdHash(ctx),
-    });
-    if (!result.ok) {
-      deps.loginThrottle.recordFailure(ctx, account.email);
+    const result = attempt.result;
+    if (!result.ok && result.error === 'CURRENT_PASSWORD_WRONG') {
       ctx.status = 400;
       await showAccountPage(deps, ctx, {
         errors: { password: { current_password: idpMessages.current_password_wrong } },
+      });
+      return;
+    }
+    if (!result.ok) {
+      ctx.status = 409;
+      await showAccountPage(deps, ctx, {
+        errors: { password: { current_password: idpMessages.password_changed_meanwhile } },
       });
       return;
     }

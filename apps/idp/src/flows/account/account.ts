@@ -4,14 +4,19 @@ import type { Account, AccountsStore } from '../../store/accounts.js';
 import type { MfaStore } from '../../store/mfa.js';
 import type { OidcModelStore } from '../../store/oidc-models.js';
 import type { TrustedSiteStore } from '../../store/trusted-sites.js';
-import { revokeEverything } from '../password-reset/password-reset.js';
+import { endAccessOfOldPassword } from '../password-reset/password-reset.js';
 
-export type ChangePasswordResult = { ok: true } | { ok: false; error: 'CURRENT_PASSWORD_WRONG' };
+export type ChangePasswordResult =
+  | { ok: true }
+  | { ok: false; error: 'CURRENT_PASSWORD_WRONG' | 'PASSWORD_CHANGED_MEANWHILE' };
 
 /**
  * "Change password": needs the current one. Ends every other account-page session, every OIDC
  * session, grant and token of the account, and all trust (by raising the credential version);
  * this browser's account-page session stays (its route then gives it a new id, decision 013).
+ * The new hash is stored only if the one the current password was checked against is still there:
+ * of parallel changes proved with the same password exactly one wins (not the last to write while
+ * every one reports success); the others get PASSWORD_CHANGED_MEANWHILE.
  */
 export async function changePassword(
   deps: {
@@ -27,7 +32,10 @@ export async function changePassword(
     return { ok: false, error: 'CURRENT_PASSWORD_WRONG' };
   }
   const hash = await hashPassword(input.newPassword, deps.passwordHashing);
-  revokeEverything(deps, input.account.id, hash, input.currentSessionIdHash);
+  if (!deps.accounts.replacePasswordIfUnchanged(input.account.id, input.account.passwordHash, hash)) {
+    return { ok: false, error: 'PASSWORD_CHANGED_MEANWHILE' };
+  }
+  endAccessOfOldPassword(deps, input.account.id, input.currentSessionIdHash);
   return { ok: true };
 }
 

@@ -47,20 +47,31 @@ const typedEmailOf = (ctx: Context): string => {
 
 /**
  * Guard (after the body parser): while a login counter is full, the login page again with the
- * sentence and the typed email, HTTP 429 and Retry-After (spec: Errors and Rate limits).
+ * sentence and the typed email, HTTP 429 and Retry-After (spec: Errors and Rate limits). It comes
+ * before the form's validation, so a full counter is reported first; the handler checks again
+ * when it counts the attempt (`attempt`).
  */
 function refuseWhileThrottled(deps: IdpDeps): Middleware {
   return async (ctx, next) => {
     const email = typedEmailOf(ctx);
-    const decision = deps.loginThrottle.check(ctx, email);
+    const decision = await deps.loginThrottle.checkSettled(ctx, email);
     if (!decision.allowed) {
-      ctx.status = 429;
-      ctx.set('Retry-After', String(decision.retryAfterSeconds));
-      showLoginPage(deps, ctx, { email, formError: decision.message });
+      refuseThrottled(deps, ctx, email, decision);
       return;
     }
     await next();
   };
+}
+
+function refuseThrottled(
+  deps: IdpDeps,
+  ctx: Context,
+  email: string,
+  refusal: { message: string; retryAfterSeconds: number },
+): void {
+  ctx.status = 429;
+  ctx.set('Retry-After', String(refusal.retryAfterSeconds));
+  showLoginPage(deps, ctx, { email, formError: refusal.message });
 }
 
 export function loginRoutes(deps: IdpDeps): Router {
@@ -88,9 +99,19 @@ export function loginRoutes(deps: IdpDeps): Router {
         });
         return;
       }
-      const result = await authenticateWithPassword(deps, form.data);
+      // Counted before the password is checked, so parallel guesses cannot all pass the guard above.
+      const attempt = await deps.loginThrottle.attempt(
+        ctx,
+        form.data.email,
+        () => authenticateWithPassword(deps, form.data),
+        (checked) => checked.ok || checked.error !== 'INVALID_CREDENTIALS',
+      );
+      if (!attempt.allowed) {
+        refuseThrottled(deps, ctx, typedEmail, attempt);
+        return;
+      }
+      const result = attempt.result;
       if (!result.ok && result.error === 'INVALID_CREDENTIALS') {
-        deps.loginThrottle.recordFailure(ctx, form.data.email);
         deps.logger.warn('login refused', { error: result.error, email: form.data.email });
         ctx.status = 400;
         showLoginPage(deps, ctx, { email: typedEmail, formError: idpMessages.invalid_credentials });

@@ -86,6 +86,15 @@ export function revokeEverything(
   keepAccountSessionIdHash?: string,
 ): void {
   deps.accounts.replacePassword(accountId, newPasswordHash);
+  endAccessOfOldPassword(deps, accountId, keepAccountSessionIdHash);
+}
+
+/** What `revokeEverything` does once the new hash is stored (with its credential version raised). */
+export function endAccessOfOldPassword(
+  deps: Pick<ResetDeps, 'accountSessions' | 'oidcModels' | 'trustedSites'>,
+  accountId: string,
+  keepAccountSessionIdHash?: string,
+): void {
   deps.accountSessions.endAccountSessionsOfAccount(accountId, keepAccountSessionIdHash);
   revokeOidcAccessOfAccount(deps.oidcModels, accountId);
   deps.trustedSites.revokeAllTrustOfAccount(accountId);

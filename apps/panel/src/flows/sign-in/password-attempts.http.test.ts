@@ -106,3 +106,98 @@ describe('attempt limit on WHM passwords (login form and API Basic auth)', () =>
     );
   });
 });
+
+describe('attempt limit on WHM passwords under parallel requests (shipped scrypt cost)', () => {
+  // A burst must not slip past the limit while scrypt runs: with the failure written only after
+  // the check, 100 parallel guesses had 67 passwords checked against a limit of 10.
+  const PARALLEL = 40;
+  const PER_USER = 10;
+  const PER_IP = 25;
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv({
+      clock,
+      env: {
+        SANDBOX_PASSWORD_HASH: 'secure',
+        PANEL_LOGIN_MAX_FAILURES_PER_USER: String(PER_USER),
+        PANEL_LOGIN_MAX_FAILURES_PER_IP: String(PER_IP),
+        PANEL_LOGIN_FAILURE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      },
+    });
+  });
+  after(() => env.close());
+  beforeEach(() => clock.advance((WINDOW_SECONDS + 1) * 1000));
+
+  /** One login page's form, submitted `PARALLEL` times at once, each with its own user name. */
+  async function burst(userFor: (i: number) => string) {
+    env.browser.cookies.clear();
+    const page = await env.browser.get(`${env.url}/`);
+    return Promise.all(
+      Array.from({ length: PARALLEL }, (_, i) => submitLoginForm(env.browser, page, userFor(i), `wrong-password-${i}`)),
+    );
+  }
+
+  const checkedPasswordsSince = (line: number) =>
+    env.logger.lines.slice(line).filter((l) => l.message === 'login failed: wrong password').length;
+
+  function assertRefusedBeyond(limit: number, answers: { status: number; headers: Headers }[]) {
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((s) => s === 401).length, limit, `answers: ${statuses.join(' ')}`);
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(refused.length, PARALLEL - limit, `answers: ${statuses.join(' ')}`);
+    for (const answer of refused) {
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      assert.ok(retryAfter > 0 && retryAfter <= WINDOW_SECONDS, `Retry-After ${retryAfter}`);
+    }
+  }
+
+  test(`${PARALLEL} parallel wrong passwords for one user: ${PER_USER} are checked, the rest get 429; then even the right one`, async () => {
+    const firstLine = env.logger.lines.length;
+    assertRefusedBeyond(PER_USER, await burst(() => 'root'));
+    assert.equal(checkedPasswordsSince(firstLine), PER_USER, 'passwords actually checked');
+
+    env.browser.cookies.clear();
+    const right = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(right.status, 429, 'the right password is refused while the user is locked');
+    assert.equal(msgCodeOf(right), 'too_many_failures');
+    assert.equal(env.browser.cookies.get('localhost', 'whostmgrsession'), undefined);
+  });
+
+  test(`${PARALLEL} parallel wrong passwords from one address across user names: ${PER_IP} are checked`, async () => {
+    const firstLine = env.logger.lines.length;
+    assertRefusedBeyond(PER_IP, await burst((i) => `nobody${i}`));
+    assert.equal(checkedPasswordsSince(firstLine), PER_IP, 'passwords actually checked');
+
+    env.browser.cookies.clear();
+    const right = await submitLoginForm(env.browser, await env.browser.get(`${env.url}/`), 'root', TEST_ROOT_PASSWORD);
+    assert.equal(right.status, 429, 'the right password is refused while the address is locked');
+  });
+
+  test(`${PARALLEL} parallel right passwords for one user all log in: checks in flight are not failures`, async () => {
+    env.browser.cookies.clear();
+    const page = await env.browser.get(`${env.url}/`);
+    const answers = await Promise.all(
+      Array.from({ length: PARALLEL }, () => submitLoginForm(env.browser, page, 'root', TEST_ROOT_PASSWORD)),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      answers.map(() => 303),
+    );
+  });
+
+  test('a right password in a parallel burst still logs in and clears only its user’s count', async () => {
+    env.browser.cookies.clear();
+    const page = await env.browser.get(`${env.url}/`);
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => submitLoginForm(env.browser, page, `nobody${i}`, 'wrong-password')),
+      submitLoginForm(env.browser, page, 'root', TEST_ROOT_PASSWORD),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [401, 401, 401, 401, 401, 303],
+    );
+    // The address keeps its 5 failures (the success took back only its own count): 20 more fill it.
+    const more = await burst((i) => `other${i}`);
+    assert.equal(more.filter((a) => a.status === 401).length, PER_IP - 5);
+  });
+});
