@@ -51,6 +51,10 @@ export async function completeExternalLogin(
     return failed('openid_communication', 'provider no longer enabled');
   }
 
+  if (query.issRepeated) {
+    // What the browser brought, not the IdP's failure: a 400, like an `iss` of another issuer.
+    return { kind: 'failed', notice: 'openid_provider_misconfigured', detail: 'iss sent more than once', status: 400 };
+  }
   const callbackUrl = new URL(deps.config.redirectUri);
   callbackUrl.search = query.rawQuery;
   const exchanged = await deps.relyingParty.exchangeCode(provider.client, callbackUrl, {

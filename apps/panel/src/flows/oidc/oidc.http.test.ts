@@ -100,6 +100,16 @@ describe('GET /openid_connect/webpros and the callback', () => {
     assert.equal(env.op.state.tokenRequests.length, tokenRequests, 'the code is never sent to the token endpoint');
   });
 
+  test('an authorization response with iss twice (even the right one) is a bad request (400), not an IdP failure', async () => {
+    const state = await startedState();
+    const tokenRequests = env.op.state.tokenRequests.length;
+    const iss = encodeURIComponent(env.op.issuer);
+    const res = await callback(`code=abc&state=${encodeURIComponent(state)}&iss=${iss}&iss=${iss}`);
+    assert.equal(res.status, 400);
+    assert.equal(msgCodeOf(res), 'openid_provider_misconfigured');
+    assert.equal(env.op.state.tokenRequests.length, tokenRequests, 'the code is never sent to the token endpoint');
+  });
+
   test('a callback without code gives missing_openid_code; without state, missing_openid_state', async () => {
     const state = await startedState();
     const noCode = await callback(`state=${encodeURIComponent(state)}`);

@@ -37,6 +37,8 @@ export interface CallbackQuery {
   errorDescription: string | undefined;
   code: string | undefined;
   state: string | undefined;
+  /** `iss` sent more than once: an authorization response no IdP gives (RFC 9207 allows one). */
+  issRepeated: boolean;
   /** The whole query string, for openid-client's own checks of the authorization response. */
   rawQuery: string;
 }
@@ -49,6 +51,7 @@ export function readCallbackQuery(query: ParsedUrlQuery, rawQuery: string): Call
     // Not capped here: Node's 16 KiB header limit bounds them, and an oversized state fails its check.
     code: singleQueryValue(query.code) || undefined,
     state: singleQueryValue(query.state) || undefined,
+    issRepeated: Array.isArray(query.iss),
     rawQuery,
   };
 }
