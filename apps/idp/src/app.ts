@@ -1,5 +1,6 @@
 import { errorHandler } from '@extauth/server-kit/error-handler';
 import { healthEndpoints, isHealthPath, type ReadinessCheck } from '@extauth/server-kit/health';
+import { refuseEncodedBodies } from '@extauth/server-kit/request-body';
 import { requestLog } from '@extauth/server-kit/request-log';
 import { securityHeaders } from '@extauth/server-kit/security-headers';
 import { Router } from '@koa/router';
@@ -67,6 +68,8 @@ export function createApp(
   }
   if (deps.admin) app.use(deps.admin.faults);
   app.use(pinHostToIssuer(deps.issuer));
+  // oidc-provider parses bodies without decompressing them: a gzip body would be read as plain text.
+  app.use(refuseEncodedBodies());
   app.use(mount(deps.provider));
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import { bodyRefusalOf } from './request-body.js';
 
 export interface ErrorPage {
   status: number;
@@ -29,7 +30,8 @@ const SERVER_ERROR = {
   message: 'Something went wrong on our side. The error was logged; please start again.',
 };
 
-function toErrorPage(err: unknown): ErrorPage {
+/** `contentEncoding` names the body's encoding when a body parser that is not `readBody` fails on it. */
+function toErrorPage(err: unknown, contentEncoding = ''): ErrorPage {
   if (err instanceof AppError) {
     return {
       status: err.status,
@@ -37,6 +39,9 @@ function toErrorPage(err: unknown): ErrorPage {
       message: err.expose ? err.message : SERVER_ERROR.message,
     };
   }
+  // A body that does not decompress is the client's mistake, though zlib's error has no status.
+  const refusal = bodyRefusalOf(err, contentEncoding);
+  if (refusal) return { status: refusal.status, code: refusal.code, message: refusal.message };
   const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
   if (status >= 400 && status < 500) {
     const known = PLUMBING_MESSAGES[status] ?? PLUMBING_MESSAGES[400];
@@ -68,7 +73,7 @@ export function errorHandler(options: {
       const plumbing = PLUMBING_MESSAGES[ctx.status];
       if (bare && plumbing) throw new AppError(plumbing.code, plumbing.message, { status: ctx.status });
     } catch (err) {
-      const page = toErrorPage(err);
+      const page = toErrorPage(err, ctx.get('content-encoding'));
       if (page.status >= 500) {
         options.logger.error('request failed', { err, path: ctx.path, method: ctx.method });
       }

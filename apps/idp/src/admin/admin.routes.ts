@@ -1,8 +1,8 @@
 import type { AdjustableClock } from '@extauth/server-kit/clock';
 import type { Logger } from '@extauth/server-kit/logger';
+import { readBody } from '@extauth/server-kit/request-body';
 import type { Db } from '@extauth/server-kit/sqlite';
 import { type IdpSeed, seedClientSchema, seedFileSchema } from '@extauth/shared/seed';
-import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
@@ -191,7 +191,14 @@ export function adminApi(deps: AdminDeps): Middleware {
   sandboxRoutes(router, deps);
   const guard = requireAdminToken(deps.token);
   const errors = adminErrors(deps.logger);
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+  // A body that does not decompress, or an unknown Content-Encoding, in this API's own error codes.
+  const parse = readBody({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }, (_ctx, refusal) => {
+    throw adminError(
+      refusal.status,
+      refusal.status === 415 ? 'unsupported_media_type' : 'invalid_request',
+      refusal.message,
+    );
+  });
   // A body in another content type would be ignored, and `{}` is a valid body for several endpoints.
   const json: Middleware = (ctx, next) => {
     const hasContent = (ctx.request.length ?? 0) > 0 || ctx.get('transfer-encoding') !== '';

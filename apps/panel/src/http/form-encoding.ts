@@ -1,7 +1,7 @@
 import { AppError } from '@extauth/server-kit/errors';
 import { isValidFormEncoding } from '@extauth/server-kit/form-encoding';
+import { readBody } from '@extauth/server-kit/request-body';
 import { INVALID_UTF8_TEXT } from '@extauth/shared/panel-notices';
-import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 
 /** Which part of the request has percent-encoding that does not decode as UTF-8, if any. */
@@ -16,11 +16,11 @@ const invalidUtf8 = () => new AppError('form_invalid_utf8', INVALID_UTF8_TEXT, {
 
 /**
  * The panel's urlencoded form parser: refuses a body that is not UTF-8 (qs would keep `%FF` as
- * text), as the IdP's `formBody` does. The WHM API checks with `invalidEncodingIn` itself, to
- * answer in its envelope (whm-api.routes.ts).
+ * text), as the IdP's `formBody` does, and a body that does not decompress (400, `readBody`). The
+ * WHM API checks with `invalidEncodingIn` itself, to answer in its envelope (whm-api.routes.ts).
  */
 export function parseFormBody(options: { limit: '16kb' | '512kb' }): Middleware {
-  const parse = bodyParser({ enableTypes: ['form'], formLimit: options.limit });
+  const parse = readBody({ enableTypes: ['form'], formLimit: options.limit });
   return (ctx, next) =>
     parse(ctx, async () => {
       if (invalidEncodingIn(ctx) === 'body') throw invalidUtf8();

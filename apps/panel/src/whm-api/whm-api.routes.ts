@@ -1,5 +1,5 @@
+import { readBody } from '@extauth/server-kit/request-body';
 import { WHM_API_TEXTS } from '@extauth/shared/external-auth-texts';
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { PanelContext, PanelDeps, PanelState } from '../deps.js';
 import { invalidEncodingIn } from '../http/form-encoding.js';
@@ -9,9 +9,6 @@ import { type ApiAuthentication, authenticateApiRequest, authorizeApiCaller } fr
 import { envelopeOf, failureEnvelope, type WhmApiEnvelope } from './envelope.js';
 import { collectParams, parseParams } from './params.js';
 import { findApiFunction } from './registry.js';
-
-/** Room for a Base64 button icon in `configurations`. */
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
 
 function respond(ctx: PanelContext, status: number, body: WhmApiEnvelope): void {
   ctx.status = status;
@@ -24,6 +21,14 @@ function respond(ctx: PanelContext, status: number, body: WhmApiEnvelope): void 
 function commandOf(ctx: PanelContext): string {
   return String(ctx.params.fn ?? '').slice(0, 100);
 }
+
+/**
+ * Room for a Base64 button icon in `configurations`. A body that does not decompress (400) or
+ * has an unknown Content-Encoding (415) is answered in the envelope, as every other API refusal.
+ */
+const formBody = readBody({ enableTypes: ['form'], formLimit: '512kb' }, (ctx, refusal) =>
+  respond(ctx as PanelContext, refusal.status, failureEnvelope(commandOf(ctx as PanelContext), refusal.message)),
+);
 
 async function answer(ctx: PanelContext, deps: PanelDeps, auth: ApiAuthentication): Promise<void> {
   const command = commandOf(ctx);

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import {
   CSRF_FIELD,
@@ -108,6 +109,104 @@ const WRONG_TYPES = [
   'application/octet-stream',
   'application/x-www-form-urlencodedx',
 ];
+
+/** Content codings the body parser decompresses, and what makes a body of each. */
+const COMPRESSORS = {
+  gzip: (data: Buffer) => zlib.gzipSync(data),
+  deflate: (data: Buffer) => zlib.deflateSync(data),
+  br: (data: Buffer) => zlib.brotliCompressSync(data),
+} as const;
+type BodyEncoding = keyof typeof COMPRESSORS;
+
+/** Codings nobody here decodes: each must be refused (415), never guessed at. */
+const UNKNOWN_ENCODINGS = ['compress', 'zstd', 'aes128gcm', 'gzip, gzip', 'exi', 'bogus'];
+
+/** True when the server's decompressor (zlib's unzip for gzip and deflate, Brotli for br) reads `data`. */
+function decompresses(encoding: BodyEncoding, data: Buffer): boolean {
+  try {
+    if (encoding === 'br') zlib.brotliDecompressSync(data);
+    else zlib.unzipSync(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ways to spoil a compressed body; some (a flipped byte in gzip's timestamp) still decompress. */
+const CORRUPTIONS = [
+  'not compressed',
+  'truncated',
+  'a byte flipped',
+  'trailing bytes',
+  'random bytes',
+  'another coding',
+  'empty',
+] as const;
+
+/**
+ * The valid body sent with a Content-Encoding it does not honour: compressed data that does not
+ * decompress (a 400: refused once read, for methods whose body is read), an unknown coding (415), or
+ * the body correctly compressed (may be accepted). Which is expected is decided by decompressing
+ * the data here as the server would, so a corruption that happens to decode is not misjudged.
+ */
+function contentEncodingCases(
+  validBody: () => Buffer,
+  send: (body: Buffer, headers: Record<string, string>) => RawRequest,
+  bodyIsRead: () => boolean,
+): fc.Arbitrary<() => HostileCase> {
+  const encodingArb = fc.constantFrom(...(Object.keys(COMPRESSORS) as BodyEncoding[]));
+  const refusedIfRead = (): HostileCase['expect'] => (bodyIsRead() ? 'refuse' : 'any');
+  const corrupt = fc
+    .tuple(encodingArb, fc.constantFrom(...CORRUPTIONS), fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat())
+    .map(([encoding, how, bytes, at]) => () => {
+      const plain = validBody();
+      const packed = COMPRESSORS[encoding](plain);
+      const spoiled: Record<(typeof CORRUPTIONS)[number], () => Buffer> = {
+        'not compressed': () => plain,
+        truncated: () => packed.subarray(0, at % packed.length),
+        'a byte flipped': () => {
+          const copy = Buffer.from(packed);
+          const i = at % copy.length;
+          copy[i] = (copy[i] ?? 0) ^ (bytes[0] ?? 0xff);
+          return copy;
+        },
+        'trailing bytes': () => Buffer.concat([packed, Buffer.from(bytes)]),
+        'random bytes': () => Buffer.from(bytes),
+        'another coding': () => (encoding === 'br' ? zlib.gzipSync(plain) : zlib.brotliCompressSync(plain)),
+        empty: () => Buffer.alloc(0),
+      };
+      const body = spoiled[how]();
+      return {
+        description: `Content-Encoding ${encoding} with a body ${how} (${body.length} bytes)`,
+        request: send(body, { 'content-encoding': encoding }),
+        expect: decompresses(encoding, body) ? 'any' : refusedIfRead(),
+        markup: [],
+      } satisfies HostileCase;
+    });
+  const unknown = fc.constantFrom(...UNKNOWN_ENCODINGS).map((encoding) => () => ({
+    description: `Content-Encoding ${JSON.stringify(encoding)}`,
+    request: send(validBody(), { 'content-encoding': encoding }),
+    expect: refusedIfRead(),
+    markup: [],
+  }));
+  // Correctly compressed, with the coding's name in any case (codings are case-insensitive).
+  const honest = fc.tuple(encodingArb, fc.boolean()).map(([encoding, upper]) => () => ({
+    description: `the valid body as ${upper ? encoding.toUpperCase() : encoding}`,
+    request: send(COMPRESSORS[encoding](validBody()), {
+      'content-encoding': upper ? encoding.toUpperCase() : encoding,
+    }),
+    expect: 'any' as const,
+    markup: [],
+  }));
+  return fc.oneof(
+    { weight: 4, arbitrary: corrupt },
+    { weight: 1, arbitrary: unknown },
+    { weight: 1, arbitrary: honest },
+  );
+}
+
+/** The body parsers read POST, PUT and PATCH bodies only (koa-bodyparser's `parsedMethods`). */
+const readsBody = (method: string) => ['POST', 'PUT', 'PATCH'].includes(method);
 
 const refuse = (t: RequestTemplate, r: Refusal): 'refuse' | 'any' => (t.refuses.has(r) ? 'refuse' : 'any');
 
@@ -259,6 +358,12 @@ function paramsCases(shape: ParamsTemplate): fc.Arbitrary<Recipe> {
         const req = send('');
         return hostileCase(`${bytes.length} random bytes`, { ...req, body: bytes }, refuse(t, 'malformed'));
       }),
+      // A compressed body that does not decompress, an unknown coding, or an honest one.
+      contentEncodingCases(
+        () => Buffer.from(encodedValid()),
+        (body, headers) => ({ ...send('', headers), body }),
+        () => readsBody(t.method),
+      ),
       // The valid body with raw (not percent-encoded) bytes that are not UTF-8.
       fc
         .tuple(index, fc.constantFrom([0xff], [0xc3], [0xed, 0xa0, 0x80], [0xfe, 0xff, 0x00]))
@@ -477,6 +582,15 @@ function jsonCases(shape: JsonTemplate): fc.Arbitrary<Recipe> {
           refuse(t, 'auth'),
         );
       }),
+    // A compressed body that does not decompress, an unknown coding, or an honest one.
+    contentEncodingCases(
+      () => Buffer.from(valid()),
+      (body, headers) => {
+        const req = jsonRequest(t, body);
+        return { ...req, headers: { ...req.headers, ...headers } };
+      },
+      () => readsBody(t.method),
+    ),
     // Markup and odd text in the query string.
     fc.tuple(fieldNameArb, valueArb).map(([name, v]) => () => {
       const req = jsonRequest(t, valid());
