@@ -72,11 +72,15 @@ export const envBoolean = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
-/** A whole number from 1 to 1,000,000: an attempt limit or a number of seconds. */
+/**
+ * A whole number from 1 to 1,000,000: an attempt limit or a number of seconds, written in decimal
+ * digits. `Number()` would also take `1e3`, `0x10`, `1_000` or ` 12 `, none of which an operator
+ * writes for "a count", so they are refused rather than read as something unexpected.
+ */
 export const envCount = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(1_000_000, { error: 'must be at most 1000000' })
+  z
+    .string()
+    .regex(/^[0-9]+$/, { error: 'must be a whole number (decimal digits only)' })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: 'must be at least 1' }).max(1_000_000, { error: 'must be at most 1000000' }))
     .default(fallback);

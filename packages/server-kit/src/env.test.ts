@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { envCount, parseEnv } from './env.js';
+import { ConfigError } from './errors.js';
+
+const schema = z.object({ LIMIT: envCount(10) });
+const load = (value: string | undefined) => parseEnv(schema, { LIMIT: value }, 'test').LIMIT;
+
+/** The ConfigError's line for LIMIT, as the launcher prints it. */
+function refusal(value: string): string {
+  try {
+    load(value);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message.split('\n')[1] ?? '';
+  }
+  return assert.fail(`${JSON.stringify(value)} was accepted`);
+}
+
+test('envCount reads decimal digits, and the default when unset or empty', () => {
+  assert.equal(load(undefined), 10);
+  assert.equal(load(''), 10);
+  assert.equal(load('1'), 1);
+  assert.equal(load('900'), 900);
+  assert.equal(load('0900'), 900);
+  assert.equal(load('1000000'), 1_000_000);
+});
+
+test('envCount refuses numbers not written as plain digits, naming the value', () => {
+  for (const value of [
+    '1e3',
+    '1E3',
+    '0x10',
+    '0b11',
+    '1_000',
+    '1.5',
+    '1.0',
+    '+5',
+    '-5',
+    ' 12',
+    '12 ',
+    'Infinity',
+    'many',
+  ]) {
+    assert.equal(
+      refusal(value),
+      `  LIMIT: must be a whole number (decimal digits only) (got ${JSON.stringify(value)})`,
+      value,
+    );
+  }
+});
+
+test('envCount keeps its range: at least 1, at most 1,000,000', () => {
+  assert.equal(refusal('0'), '  LIMIT: must be at least 1 (got "0")');
+  assert.equal(refusal('1000001'), '  LIMIT: must be at most 1000000 (got "1000001")');
+  assert.equal(refusal('99999999999999999999999'), '  LIMIT: must be at most 1000000 (got "99999999999999999999999")');
+});
