@@ -66,8 +66,31 @@ export function isSecretKey(key: string): boolean {
 }
 
 const QUERY_PARAM = new RegExp(`([?&#;](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi');
-// `Authorization: Bearer …`, `Basic …`, WHM's `whm root:TOKEN`, and `Cookie:` headers quoted in text.
-const AUTH_SCHEME = /\b(bearer|basic|whm\s+[^\s:]+:|dpop)\s*([A-Za-z0-9._~+/=-]{4,})/gi;
+/**
+ * An Authorization-style credential quoted in text: a scheme (`Bearer`, `Basic`, `Token`,
+ * `Negotiate`, `DPoP`), whitespace, then a token68 (RFC 9110 §11.2). Whether the token68 is a
+ * credential is decided by `isCredential`, so prose after those words stays readable.
+ */
+const AUTH_SCHEME = /\b(bearer|basic|token|negotiate|dpop)[ \t]+([A-Za-z0-9._~+/-]{4,}=*)/gi;
+
+/**
+ * A credential has a digit or one of `-._~+/=` in it (random tokens and base64 almost always do)
+ * and 6 characters or more, or is 20 characters or more; for Basic, also anything whose base64
+ * decodes to `user:password`. "token request failed" or "Basic settings" are left alone.
+ */
+function isCredential(scheme: string, value: string): boolean {
+  if (value.length >= 20) return true;
+  if (value.length >= 6 && /[0-9._~+/=-]/.test(value)) return true;
+  return scheme.toLowerCase() === 'basic' && Buffer.from(value, 'base64').toString('latin1').includes(':');
+}
+
+/** `Digest username="…", response="…"`: its parameters, to the end of the line. */
+const DIGEST_PARAMS = /\b(digest)[ \t]+(?=[A-Za-z]+=)[^\r\n]*/gi;
+/**
+ * WHM's `Authorization: whm root:TOKEN`: the token follows the colon directly, so a message such as
+ * "whm api: call refused" (a space after the colon) is not a credential.
+ */
+const WHM_CREDENTIAL = /\b(whm[ \t]+[^\s:]+:)([A-Za-z0-9._~+/=-]{4,})/gi;
 const COOKIE_HEADER = /\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]+/gi;
 /**
  * WHM's security token in a path (`/cpsess0123456789/…`, spec §2.4): with the session cookie it
@@ -84,7 +107,11 @@ export function redactText(text: string): string {
   return text
     .replace(CPSESS_TOKEN, MASKED_CPSESS)
     .replace(QUERY_PARAM, `$1${REDACTED}`)
-    .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme}${/:$/.test(scheme) ? '' : ' '}${REDACTED}`)
+    .replace(AUTH_SCHEME, (match, scheme: string, value: string) =>
+      isCredential(scheme, value) ? `${scheme} ${REDACTED}` : match,
+    )
+    .replace(DIGEST_PARAMS, `$1 ${REDACTED}`)
+    .replace(WHM_CREDENTIAL, `$1${REDACTED}`)
     .replace(COOKIE_HEADER, `$1${REDACTED}`);
 }
 

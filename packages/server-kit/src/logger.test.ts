@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError } from './errors.js';
-import { MASKED_CPSESS, SECRET_KEY_PARTS, SECRET_KEYS, SECRET_QUERY_PARAMS } from './log-redaction.js';
+import { MASKED_CPSESS, redactText, SECRET_KEY_PARTS, SECRET_KEYS, SECRET_QUERY_PARAMS } from './log-redaction.js';
 import { createLogger, type LogSettings, loadLogSettings } from './logger.js';
 import { runWithRequestId } from './request-context.js';
 
@@ -125,6 +125,38 @@ describe('log redaction', () => {
     const out = text();
     for (const leaked of ['abcDEF123token', 'cm9vdDpzZWNyZXQ=', 'WHMTOKEN123456', 'sess-9999']) {
       assert.ok(!out.includes(leaked), leaked);
+    }
+  });
+
+  test('every Authorization scheme’s credential is removed, the scheme kept', () => {
+    const cases: [string, string][] = [
+      ['Authorization: Bearer abcDEF123token', 'Authorization: Bearer [redacted]'],
+      ['Basic cm9vdDpzZWNyZXQ=', 'Basic [redacted]'],
+      // base64 of "ab:cd", letters only: still a Basic credential, as it decodes to user:password.
+      ['basic YWI6Y2Q', 'basic [redacted]'],
+      ['Token 9f8e7d6c5b4a', 'Token [redacted]'],
+      ['Negotiate YIIBhwYGKwYBBQUCoIIBezCCAXeg', 'Negotiate [redacted]'],
+      ['DPoP eyJhbGciOiJFUzI1NiJ9.e30.sig', 'DPoP [redacted]'],
+      ['Bearer abcdefghijklmnopqrstuvwxyz', 'Bearer [redacted]'],
+      ['Digest username="root", realm="whm", response="6629fae49393a053"', 'Digest [redacted]'],
+      ['sent whm root:WHMTOKEN123456 back', 'sent whm root:[redacted] back'],
+    ];
+    for (const [text, expected] of cases) assert.equal(redactText(text), expected, text);
+  });
+
+  test('words after which a credential could follow are left alone when none does', () => {
+    for (const text of [
+      'whm api: call refused',
+      'whm api: call refused (ABCDEFGH12345)',
+      'token request failed',
+      'Basic settings saved',
+      'basically fine',
+      'bearer of bad news',
+      'Negotiate later',
+      'Digest of the day',
+      'no token',
+    ]) {
+      assert.equal(redactText(text), text);
     }
   });
 
