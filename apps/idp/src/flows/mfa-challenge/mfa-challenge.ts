@@ -43,6 +43,11 @@ export type SecondFactorResult = { ok: true } | { ok: false; error: 'CODE_WRONG'
  * A one-time code of the active factor: within ±1 step, and its step not used before (claimed
  * atomically). Wrong and replayed codes count towards the lock; a right one clears the count.
  * Callers check the lock first (guard), and this checks again so a race cannot slip past it.
+ * The lock check, the code check and the recorded failure run without another request in between:
+ * otplib's `verify` only wraps a synchronous HMAC, so its await yields to nothing but microtasks.
+ * Were it ever to wait on real work (a thread-pool HMAC), parallel guesses would all pass the lock
+ * check; mfa-codes-parallel.test.ts fails then, and the count must move before the check, as the
+ * password limits do (http/attempt-throttle.ts `attempt`).
  */
 export async function verifyOneTimeCode(
   deps: MfaDeps,
