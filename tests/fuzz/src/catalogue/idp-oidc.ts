@@ -56,6 +56,17 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
     headers: {},
     refuses: new Set(refuses),
   });
+  /** A form POST the fuzz RP authenticates with client_secret_basic (token and revocation endpoints). */
+  const clientPost = (path: string, params: [string, string][], refuses: Refusal[]): ParamsTemplate => ({
+    kind: 'params',
+    method: 'POST',
+    url: `${issuer}${path}`,
+    location: 'body',
+    params,
+    headers: { authorization: basic },
+    refuses: new Set(refuses),
+  });
+  const TOKEN_REFUSES: Refusal[] = ['auth', 'content-type', 'malformed'];
 
   return [
     {
@@ -72,20 +83,16 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const client = world.browser();
         const { code, verifier } = await authorizationCode(world, client, (await sharedAccount()).email);
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'POST',
-          url: `${issuer}/token`,
-          location: 'body',
-          params: [
+        const template = clientPost(
+          '/token',
+          [
             ['grant_type', 'authorization_code'],
             ['code', code],
             ['redirect_uri', world.rp.redirectUri],
             ['code_verifier', verifier],
           ],
-          headers: { authorization: basic },
-          refuses: new Set(['auth', 'content-type', 'malformed']),
-        };
+          TOKEN_REFUSES,
+        );
         return { client, template };
       },
       rejectsValid: expectStatus(200),
@@ -98,18 +105,14 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
         const client = world.browser();
         const { refresh_token } = await tokens(client);
         if (!refresh_token) throw new Error('no refresh token for the fuzz RP');
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'POST',
-          url: `${issuer}/token`,
-          location: 'body',
-          params: [
+        const template = clientPost(
+          '/token',
+          [
             ['grant_type', 'refresh_token'],
             ['refresh_token', refresh_token],
           ],
-          headers: { authorization: basic },
-          refuses: new Set(['auth', 'content-type', 'malformed']),
-        };
+          TOKEN_REFUSES,
+        );
         return { client, template };
       },
       rejectsValid: expectStatus(200),
@@ -131,18 +134,14 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const client = world.browser();
         const { access_token } = await tokens(client);
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'POST',
-          url: `${issuer}/token/revocation`,
-          location: 'body',
-          params: [
+        const template = clientPost(
+          '/token/revocation',
+          [
             ['token', access_token],
             ['token_type_hint', 'access_token'],
           ],
-          headers: { authorization: basic },
-          refuses: new Set(['auth']),
-        };
+          ['auth'],
+        );
         return { client, template };
       },
       // Revoked means refused: the access token no longer opens userinfo.
