@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HttpClient } from '@extauth/server-kit/http-client';
 import { type Endpoint, expectRedirect } from '../support/endpoint.js';
-import type { ParamsTemplate } from '../support/templates.js';
+import { type ParamsTemplate, queryTemplate } from '../support/templates.js';
 import { followUntil, formOf, formTemplate, open, PASSWORD, type World } from '../support/world.js';
 
 /**
@@ -101,15 +101,7 @@ export function idpFormEndpoints(world: World): Endpoint[] {
       name: 'idp GET /account/login?notice=',
       prepare: async () => ({
         client: world.browser(),
-        template: {
-          kind: 'params',
-          method: 'GET',
-          url: `${issuer}/account/login`,
-          location: 'query',
-          params: [['notice', 'logged_out']],
-          headers: {},
-          refuses: new Set(),
-        },
+        template: queryTemplate(`${issuer}/account/login`, [['notice', 'logged_out']]),
       }),
       rejectsValid: (res) =>
         res.status === 200 && /role="status"/.test(res.text) ? undefined : `no notice shown (${res.status})`,
@@ -267,15 +259,7 @@ function accountEndpoints(world: World): Endpoint[] {
       name: 'idp GET /account?notice=',
       prepare: async () => {
         const { client } = await accountBrowser(world, (await world.newAccount('account-notice')).email);
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'GET',
-          url: `${world.sandbox.issuer}/account`,
-          location: 'query',
-          params: [['notice', 'name_saved']],
-          headers: {},
-          refuses: new Set(),
-        };
+        const template: ParamsTemplate = queryTemplate(`${world.sandbox.issuer}/account`, [['notice', 'name_saved']]);
         return { client, template };
       },
       rejectsValid: (res) =>
@@ -365,15 +349,7 @@ function mfaEndpoints(world: World): Endpoint[] {
     const url = new URL(link);
     return {
       client,
-      template: {
-        kind: 'params',
-        method: 'GET',
-        url: `${url.origin}${url.pathname}`,
-        location: 'query',
-        params: [...url.searchParams.entries()],
-        headers: {},
-        refuses: new Set(['shape']),
-      },
+      template: queryTemplate(`${url.origin}${url.pathname}`, [...url.searchParams.entries()], ['shape']),
     };
   };
   const setupPage = async () => {

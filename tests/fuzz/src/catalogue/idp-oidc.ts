@@ -1,6 +1,6 @@
 import type { HttpClient } from '@extauth/server-kit/http-client';
 import { type Endpoint, expectRedirect, expectStatus } from '../support/endpoint.js';
-import type { ParamsTemplate, Refusal } from '../support/templates.js';
+import { type ParamsTemplate, queryTemplate, type Refusal } from '../support/templates.js';
 import { followUntil, formOf, formTemplate, PASSWORD, type World } from '../support/world.js';
 import { openInteraction } from './idp-forms.js';
 
@@ -47,15 +47,6 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${res.text}`);
     return res.json<{ access_token: string; refresh_token?: string; id_token: string }>();
   };
-  const query = (url: string, params: [string, string][], refuses: Refusal[] = []): ParamsTemplate => ({
-    kind: 'params',
-    method: 'GET',
-    url,
-    location: 'query',
-    params,
-    headers: {},
-    refuses: new Set(refuses),
-  });
   /** A form POST the fuzz RP authenticates with client_secret_basic (token and revocation endpoints). */
   const clientPost = (path: string, params: [string, string][], refuses: Refusal[]): ParamsTemplate => ({
     kind: 'params',
@@ -74,7 +65,7 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const client = world.browser();
         const { params } = await openInteraction(world, client);
-        return { client, template: query(`${issuer}/auth`, Object.entries(params)) };
+        return { client, template: queryTemplate(`${issuer}/auth`, Object.entries(params)) };
       },
       rejectsValid: expectRedirect(/^\/interaction\/[^/]+$/),
     },
@@ -124,7 +115,7 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const client = world.browser();
         const { access_token } = await tokens(client);
-        const template = query(`${issuer}/me`, [], ['auth']);
+        const template = queryTemplate(`${issuer}/me`, [], ['auth']);
         return { client, template: { ...template, headers: { authorization: `Bearer ${access_token}` } } };
       },
       rejectsValid: expectStatus(200),
@@ -178,7 +169,7 @@ export function idpOidcEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const client = world.browser();
         const { id_token } = await tokens(client);
-        const template = query(`${issuer}/session/end`, [
+        const template = queryTemplate(`${issuer}/session/end`, [
           ['id_token_hint', id_token],
           ['post_logout_redirect_uri', 'https://rp.fuzz.test/logged-out'],
           ['state', 'fuzz-state'],

@@ -1,7 +1,7 @@
 import type { HttpClient } from '@extauth/server-kit/http-client';
 import { totp } from '@extauth/testkit';
 import { type Endpoint, expectRedirect, expectStatus } from '../support/endpoint.js';
-import type { ParamsTemplate } from '../support/templates.js';
+import { type ParamsTemplate, queryTemplate } from '../support/templates.js';
 import { followUntil, formOf, formTemplate, open, PASSWORD, type World } from '../support/world.js';
 
 /**
@@ -77,18 +77,14 @@ export function panelEndpoints(world: World): Endpoint[] {
       name: 'panel GET /',
       prepare: async () => ({
         client: world.browser(),
-        template: {
-          kind: 'params',
-          method: 'GET',
-          url: `${panel}/`,
-          location: 'query',
-          params: [
+        template: queryTemplate(
+          `${panel}/`,
+          [
             ['goto_uri', '/scripts2/manage_external_auth'],
             ['user', 'root'],
           ],
-          headers: {},
-          refuses: new Set(['utf8']),
-        },
+          ['utf8'],
+        ),
       }),
       rejectsValid: (res) => (res.status === 200 && /id="login_form"/.test(res.text) ? undefined : `${res.status}`),
     },
@@ -126,19 +122,15 @@ export function panelEndpoints(world: World): Endpoint[] {
       name: 'panel GET /openid_connect/webpros',
       prepare: async () => ({
         client: world.browser(),
-        template: {
-          kind: 'params',
-          method: 'GET',
-          url: `${panel}/openid_connect/webpros`,
-          location: 'query',
-          params: [
+        template: queryTemplate(
+          `${panel}/openid_connect/webpros`,
+          [
             ['goto_uri', '/scripts2/manage_external_auth'],
             ['goto_app', ''],
             ['user', ''],
           ],
-          headers: {},
-          refuses: new Set(['utf8']),
-        },
+          ['utf8'],
+        ),
       }),
       rejectsValid: (res) =>
         expectRedirect()(res) ??
@@ -151,15 +143,11 @@ export function panelEndpoints(world: World): Endpoint[] {
       prepare: async () => {
         const account = await linkedAccount();
         const { client, url } = await callbackUrl(world, account.email, PASSWORD);
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'GET',
-          url: `${url.origin}${url.pathname}`,
-          location: 'query',
-          params: [...url.searchParams.entries()],
-          headers: {},
-          refuses: new Set(['utf8']),
-        };
+        const template: ParamsTemplate = queryTemplate(
+          `${url.origin}${url.pathname}`,
+          [...url.searchParams.entries()],
+          ['utf8'],
+        );
         return { client, template };
       },
       rejectsValid: expectRedirect(/^\/cpsess\d{10}\//),
@@ -255,18 +243,14 @@ export function panelEndpoints(world: World): Endpoint[] {
           preferred_username: 'fuzz@example.com',
         });
         const { client, home } = await rootSession(world);
-        const template: ParamsTemplate = {
-          kind: 'params',
-          method: 'GET',
-          url: `${home}/scripts2/manage_external_auth/users/${reseller}/unlink`,
-          location: 'query',
-          params: [
+        const template: ParamsTemplate = queryTemplate(
+          `${home}/scripts2/manage_external_auth/users/${reseller}/unlink`,
+          [
             ['provider_id', 'webpros'],
             ['subject', subject],
           ],
-          headers: {},
-          refuses: new Set(['utf8']),
-        };
+          ['utf8'],
+        );
         return { client, template };
       },
       rejectsValid: (res, { template }) => {
@@ -282,15 +266,7 @@ export function panelEndpoints(world: World): Endpoint[] {
       name: 'panel GET /logout/?state=',
       prepare: async () => ({
         client: world.browser(),
-        template: {
-          kind: 'params',
-          method: 'GET',
-          url: `${panel}/logout/`,
-          location: 'query',
-          params: [['state', 'fuzz-logout-state']],
-          headers: {},
-          refuses: new Set(['utf8']),
-        },
+        template: queryTemplate(`${panel}/logout/`, [['state', 'fuzz-logout-state']], ['utf8']),
       }),
       rejectsValid: (res) =>
         res.status === 200 && /You have logged out\./.test(res.text)

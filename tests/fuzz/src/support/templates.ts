@@ -38,6 +38,11 @@ export interface ParamsTemplate {
   envelope?: 'whm';
 }
 
+/** A GET whose parameters go in the query string: the pages and endpoints that read their query. */
+export function queryTemplate(url: string, params: [string, string][], refuses: Refusal[] = []): ParamsTemplate {
+  return { kind: 'params', method: 'GET', url, location: 'query', params, headers: {}, refuses: new Set(refuses) };
+}
+
 export interface JsonTemplate {
   kind: 'json';
   method: 'POST' | 'PUT' | 'DELETE' | 'GET';
