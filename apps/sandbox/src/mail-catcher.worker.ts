@@ -12,6 +12,12 @@ const port = parentPort;
 if (!port) throw new Error('mail-catcher.worker must run in a worker thread');
 const send = (message: MailCatcherWorkerMessage) => port.postMessage(message);
 
+// MailDev's REST server announces itself with console.info whatever `silent` says; the banner
+// already lists its addresses, and an unstructured line among the JSON log lines breaks parsers.
+// Its warnings and errors (console.warn/error) still come through.
+console.info = () => {};
+console.log = () => {};
+
 try {
   const maildev = await startMailDev(workerData as MailDevOptions);
   port.on('message', (message: unknown) => {
