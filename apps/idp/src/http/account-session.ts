@@ -29,7 +29,13 @@ interface SessionDeps {
  * A new session id at every sign-in (no fixation): the id this browser had before, whoever's it was,
  * is ended. The cookie lives as long as the browser session.
  */
-export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: string): void {
+export function startAccountSession(
+  deps: SessionDeps,
+  ctx: Context,
+  accountId: string,
+  /** A rotated session keeps the end of the one it replaces: a new id is not a longer session. */
+  expiresAt?: number,
+): void {
   const previous = ctx.cookies.get(ACCOUNT_SESSION_COOKIE);
   if (previous) deps.accountSessions.endAccountSession(sha256Hex(previous));
   const id = randomTokenFrom(deps.random);
@@ -38,7 +44,7 @@ export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: 
     idHash: sha256Hex(id),
     accountId,
     createdAt: now,
-    expiresAt: now + ACCOUNT_SESSION_TTL_SECONDS * 1000,
+    expiresAt: expiresAt ?? now + ACCOUNT_SESSION_TTL_SECONDS * 1000,
   });
   ctx.cookies.set(ACCOUNT_SESSION_COOKIE, id, { ...cookieOptions, overwrite: true });
 }
@@ -53,8 +59,8 @@ export function startAccountSession(deps: SessionDeps, ctx: Context, accountId: 
 export function rotateAccountSession(deps: SessionDeps, ctx: Context, accountId: string): boolean {
   const idHash = currentAccountSessionIdHash(ctx);
   const session = idHash ? deps.accountSessions.findAccountSession(idHash, deps.clock.now().getTime()) : undefined;
-  if (session?.accountId !== accountId) return false;
-  startAccountSession(deps, ctx, accountId);
+  if (!session || session.accountId !== accountId) return false;
+  startAccountSession(deps, ctx, accountId, session.expiresAt);
   return true;
 }
 

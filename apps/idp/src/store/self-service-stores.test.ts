@@ -49,7 +49,7 @@ describe('self-service stores', () => {
     for (const idHash of ['a', 'b', 'c'])
       sessions.startAccountSession({ idHash, accountId: 'acc_1', createdAt: 0, expiresAt: 10 });
     assert.equal(sessions.endAccountSessionsOfAccount('acc_1', 'b'), 2);
-    assert.deepEqual(sessions.findAccountSession('b', 5), { accountId: 'acc_1' });
+    assert.equal(sessions.findAccountSession('b', 5)?.accountId, 'acc_1');
     assert.equal(sessions.findAccountSession('b', 10), undefined, 'expired');
   });
 

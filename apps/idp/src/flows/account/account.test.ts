@@ -20,6 +20,8 @@ before(async () => {
 });
 after(() => t.close());
 
+const HOUR_MS = 60 * 60 * 1000;
+
 async function signedIn(password = 'account-page-password') {
   const email = uniqueEmail('acct');
   const browser = t.browser();
@@ -147,6 +149,21 @@ describe('welcome / account page', () => {
     assert.equal(await hasOidcSession(t, oidcBrowser), false);
     assert.equal((await logInDirectly(t, t.browser(), { email, password })).status, 400);
     assert.equal((await logInDirectly(t, t.browser(), { email, password: 'changed-password-2' })).status, 303);
+  });
+
+  test('a rotated session id keeps the end of the session it replaces: a password change does not extend it', async () => {
+    const { password, browser, page } = await signedIn();
+    t.clock.advance(7 * HOUR_MS);
+    const res = await submitForm(browser, page, '/account/password', {
+      current_password: password,
+      new_password: 'rotated-late-password-4',
+    });
+    assert.equal(res.status, 303);
+    assert.equal((await browser.follow(res)).status, 200, 'signed in under the new id');
+    t.clock.advance(1.5 * HOUR_MS);
+    const later = await browser.get(`${t.issuer}/account`);
+    assert.equal(later.status, 303, 'the session ends 8 hours after sign-in, not after the change');
+    assert.equal(later.location, `${t.issuer}/account/login?notice=account_login_required`);
   });
 
   test('a password change is a privilege change: this browser goes on under a new session id, the old id opens nothing', async () => {
