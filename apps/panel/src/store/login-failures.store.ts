@@ -6,19 +6,24 @@ import type { Db } from '@extauth/server-kit/sqlite';
  */
 export type LoginFailureScope = 'user' | 'ip' | 'tfa_ip';
 
+/** One recorded failure, as `removeFailure` takes it back. */
+export interface RecordedFailure {
+  id: number;
+  scope: LoginFailureScope;
+  key: string;
+  atMs: number;
+}
+
 /** Failed WHM password and security-code attempts, one row per failure, for the sliding-window limits. */
 export interface LoginFailureStore {
-  /**
-   * Records one failure at `atMs` (failures past every window go with the row sweeper); returns
-   * its id, for `removeFailure`.
-   */
-  recordFailure(scope: LoginFailureScope, key: string, atMs: number): number;
+  /** Records one failure at `atMs` (failures past every window go with the row sweeper). */
+  recordFailure(scope: LoginFailureScope, key: string, atMs: number): RecordedFailure;
   /**
    * Takes back one recorded failure (an attempt counted before its check that turned out right).
-   * Ids are rowids: one is reused only after the table's highest row is deleted, so an id stays
-   * the caller's as long as a later row of its own (its `ip` failure after its `user` one) is kept.
+   * The row must still have its scope, key and time: a rowid the sweeper freed and another
+   * failure reused is not this one, so someone else's failure is never taken back.
    */
-  removeFailure(id: number): void;
+  removeFailure(failure: RecordedFailure): void;
   countFailuresSince(scope: LoginFailureScope, key: string, sinceMs: number): number;
   /** The time of the `index`-th (0-based, oldest first) failure since `sinceMs`, if there are that many. */
   nthFailureSince(scope: LoginFailureScope, key: string, sinceMs: number, index: number): number | undefined;
@@ -37,11 +42,18 @@ export function createLoginFailureStore(db: Db): LoginFailureStore {
      ORDER BY failed_at ASC LIMIT 1 OFFSET ?`,
   );
   const clear = db.prepare<[LoginFailureScope, string]>('DELETE FROM login_failures WHERE scope = ? AND key = ?');
-  const remove = db.prepare<[number]>('DELETE FROM login_failures WHERE rowid = ?');
+  const remove = db.prepare<[number, LoginFailureScope, string, number]>(
+    'DELETE FROM login_failures WHERE rowid = ? AND scope = ? AND key = ? AND failed_at = ?',
+  );
   return {
-    recordFailure: (scope, key, atMs) => Number(insert.run(scope, key, atMs).lastInsertRowid),
-    removeFailure: (id) => {
-      remove.run(id);
+    recordFailure: (scope, key, atMs) => ({
+      id: Number(insert.run(scope, key, atMs).lastInsertRowid),
+      scope,
+      key,
+      atMs,
+    }),
+    removeFailure: ({ id, scope, key, atMs }) => {
+      remove.run(id, scope, key, atMs);
     },
     countFailuresSince: (scope, key, sinceMs) => count.get(scope, key, sinceMs)?.n ?? 0,
     nthFailureSince: (scope, key, sinceMs, index) => nth.get(scope, key, sinceMs, index)?.failed_at,

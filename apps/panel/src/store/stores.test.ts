@@ -147,6 +147,18 @@ describe('login failure store', () => {
     assert.equal(failures.nthFailureSince('ip', '192.0.2.1', 0, 0), t, 'the other one stays');
   });
 
+  test('never takes back a failure that reused the rowid of one the sweeper removed', () => {
+    const db = openPanelDatabase(':memory:');
+    const failures = createLoginFailureStore(db);
+    const t = now.getTime();
+    const counted = failures.recordFailure('ip', '192.0.2.1', t);
+    db.prepare('DELETE FROM login_failures').run();
+    const stranger = failures.recordFailure('ip', '198.51.100.7', t + 1000);
+    assert.equal(stranger.id, counted.id, 'SQLite reused the rowid');
+    failures.removeFailure(counted);
+    assert.equal(failures.countFailuresSince('ip', '198.51.100.7', 0), 1, "the stranger's failure stays");
+  });
+
   test('migration 5 keeps the failures already counted and adds the 2FA prompt’s scope per address', () => {
     const db = openDatabase({ file: ':memory:', migrations: panelMigrations.filter((m) => m.version <= 4) });
     createLoginFailureStore(db).recordFailure('ip', '192.0.2.1', 1000);

@@ -102,7 +102,7 @@ export async function verifyPasswordWithinLimits(deps: Deps, attempt: PasswordAt
     const checked = await verifyLocalPassword(deps, attempt.username, attempt.password);
     if (checked.ok) {
       deps.loginFailures.clearFailures('user', userKey(attempt.username));
-      for (const id of counted) deps.loginFailures.removeFailure(id);
+      for (const failure of counted) deps.loginFailures.removeFailure(failure);
       return checked;
     }
     deps.logger.warn('login failed: wrong password', logFields);
