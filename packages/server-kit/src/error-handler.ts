@@ -39,8 +39,10 @@ function toErrorPage(err: unknown, contentEncoding = ''): ErrorPage {
       message: err.expose ? err.message : SERVER_ERROR.message,
     };
   }
-  // A body that does not decompress is the client's mistake, though zlib's error has no status.
-  const refusal = bodyRefusalOf(err, contentEncoding);
+  // A body that does not decompress is the client's mistake, though zlib's error has no status;
+  // without a Content-Encoding on the request, a zlib error is ours (a 500, logged).
+  const encoded = contentEncoding.trim() !== '' && contentEncoding.trim().toLowerCase() !== 'identity';
+  const refusal = encoded ? bodyRefusalOf(err, contentEncoding) : undefined;
   if (refusal) return { status: refusal.status, code: refusal.code, message: refusal.message };
   const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
   if (status >= 400 && status < 500) {
