@@ -78,6 +78,17 @@ export function createClientRegistry(deps: {
     const stored = deps.store.findOidcClient(clientId);
     return stored ? open(stored.clientId, stored.sealedMetadata) : undefined;
   };
+  const storeValidatedClient = (client: SeedClient, source: OidcClientSource): ClientView => {
+    const metadata = toClientMetadata(client);
+    const createdAt = deps.store.findOidcClient(client.client_id)?.createdAt ?? deps.now().getTime();
+    deps.store.saveOidcClient({
+      clientId: client.client_id,
+      sealedMetadata: deps.sealer.seal(JSON.stringify(metadata), SEAL_CONTEXT(client.client_id)),
+      source,
+      createdAt,
+    });
+    return toView(metadata, source);
+  };
   return {
     findClientMetadata,
     /** Adds or replaces (by client_id); the metadata is checked by oidc-provider's own rules first. */
@@ -90,15 +101,13 @@ export function createClientRegistry(deps: {
         const detail = (err as { error_description?: string }).error_description ?? (err as Error).message;
         return { ok: false, error: 'INVALID_METADATA', detail };
       }
-      const createdAt = deps.store.findOidcClient(client.client_id)?.createdAt ?? deps.now().getTime();
-      deps.store.saveOidcClient({
-        clientId: client.client_id,
-        sealedMetadata: deps.sealer.seal(JSON.stringify(metadata), SEAL_CONTEXT(client.client_id)),
-        source,
-        createdAt,
-      });
-      return { ok: true, client: toView(metadata, source) };
+      return { ok: true, client: storeValidatedClient(client, source) };
     },
+    /**
+     * Writes a client whose metadata `provider.Client.validate` has accepted already, without
+     * awaiting anything (a reset rebuilds the clients inside one database transaction).
+     */
+    storeValidatedClient,
     listClients(): ClientView[] {
       return [
         ...deps.staticClients.map((c) => toView(c, 'static')),

@@ -40,15 +40,13 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 export async function upsertSeedAccount(
   deps: ProvisioningDeps,
   seed: SeedAccount,
-  /** The `sub` to give the account if it is created (a reset keeps each seeded account's subject). */
-  id: string = newAccountId(),
 ): Promise<{ account: Account; outcome: UpsertOutcome }> {
   const existing = deps.accounts.findAccountByEmail(seed.email);
   let outcome: UpsertOutcome = 'unchanged';
   let account: Account;
   if (!existing) {
     const created = deps.accounts.createAccount({
-      id,
+      id: newAccountId(),
       email: seed.email,
       emailVerified: seed.verified,
       givenName: seed.givenName,
@@ -57,7 +55,7 @@ export async function upsertSeedAccount(
       passwordHash: await hashPassword(seed.password, deps.passwordHashing),
       createdAt: deps.clock.now(),
     });
-    if (!created.ok) return upsertSeedAccount(deps, seed, id);
+    if (!created.ok) return upsertSeedAccount(deps, seed);
     account = created.account;
     outcome = 'created';
   } else {
@@ -84,6 +82,46 @@ export async function upsertSeedAccount(
   const current = deps.accounts.findAccountById(account.id);
   if (!current) throw new Error(`account ${account.id} vanished while seeding`);
   return { account: current, outcome };
+}
+
+/**
+ * The seed account written with a hash made beforehand, without awaiting anything, so that a reset
+ * can erase and rebuild every account inside one database transaction: created with `id` when
+ * missing, else (the demo account's email repeated in the seed) given the seed's profile and hash.
+ */
+export function writeSeedAccountNow(
+  deps: ProvisioningDeps,
+  seed: SeedAccount,
+  id: string,
+  passwordHash: string,
+): { account: Account; outcome: Exclude<UpsertOutcome, 'unchanged'> } {
+  const existing = deps.accounts.findAccountByEmail(seed.email);
+  const profile = {
+    givenName: seed.givenName,
+    familyName: seed.familyName,
+    emailVerified: seed.verified,
+    newsletter: seed.newsletter,
+  };
+  let accountId: string;
+  if (existing) {
+    deps.accounts.applySeededProfile(existing.id, profile);
+    deps.accounts.replacePassword(existing.id, passwordHash);
+    accountId = existing.id;
+  } else {
+    const created = deps.accounts.createAccount({
+      id,
+      email: seed.email,
+      ...profile,
+      passwordHash,
+      createdAt: deps.clock.now(),
+    });
+    if (!created.ok) throw new Error(`seed account ${seed.email} could not be created`);
+    accountId = created.account.id;
+  }
+  if (seed.totpSecret !== undefined) turnOnMfa(deps, accountId, seed.totpSecret, seed.recoveryCode);
+  const current = deps.accounts.findAccountById(accountId);
+  if (!current) throw new Error(`account ${accountId} vanished while seeding`);
+  return { account: current, outcome: existing ? 'updated' : 'created' };
 }
 
 function hasThisMfa(deps: ProvisioningDeps, accountId: string, secret: string, recoveryCode: string | undefined) {

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { verifyPassword } from '@extauth/server-kit/passwords';
 import { seedFileSchema } from '@extauth/shared/seed';
+import { adminRoutes } from '../admin/admin.routes.js';
 import { openIdpDatabase } from '../store/database.js';
+import { adminClient, TEST_ADMIN_TOKEN } from '../testing/admin-client.js';
 import { frozenClock, logInWithPassword, totpAt } from '../testing/mfa.js';
-import { submitForm } from '../testing/oidc-driver.js';
+import { authorizeUrl, browse, submitForm } from '../testing/oidc-driver.js';
 import { startTestIdp } from '../testing/test-idp.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -101,5 +103,72 @@ describe('IdP seeding', () => {
       0,
     );
     db.close();
+  });
+
+  test('a reset never leaves a seeded account missing: racing requests find it and its subject is kept', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idp-reset-race-'));
+    // Real scrypt cost, so the reset spends a noticeable time hashing while other requests arrive.
+    const env = { IDP_ADMIN_TOKEN: TEST_ADMIN_TOKEN, SANDBOX_PASSWORD_HASH: 'secure' };
+    const t = await startTestIdp({ dataDir, seed, env });
+    // A second connection, as another process sharing the data folder would read it.
+    const watcher = openIdpDatabase(dataDir);
+    try {
+      const call = adminClient(t);
+      const sub = t.idp.subjectOf('seeded@example.com');
+      const browser = t.browser();
+      const loginPage = await browse(browser, await browser.get(authorizeUrl(t.issuer)));
+      const seeded = watcher
+        .prepare<[string, string, string], number>('SELECT count(*) FROM accounts WHERE email_normalized IN (?, ?, ?)')
+        .pluck();
+      const emails = [t.config.demo.email, 'seeded@example.com', 'mfa@example.com'] as const;
+      // Checked at every turn of the event loop, so at every point where the reset awaits.
+      const counts: number[] = [];
+      let resetting = true;
+      const watch = () => {
+        if (!resetting) return;
+        counts.push(seeded.get(...emails) ?? 0);
+        setImmediate(watch);
+      };
+      watch();
+      const reset = call<{ accounts: number }>('POST', adminRoutes.reset, {}).finally(() => {
+        resetting = false;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const [resetAnswer, added, login] = await Promise.all([
+        reset,
+        call<{ error?: string }>('POST', adminRoutes.accounts, {
+          email: 'seeded@example.com',
+          password: 'racing-password-1',
+        }),
+        submitForm(browser, loginPage, '/login', { email: 'seeded@example.com', password: 'seeded-password-1' }),
+      ]);
+      assert.equal(resetAnswer.status, 200);
+      assert.ok(counts.length > 1, 'the watcher ran while the reset was under way');
+      assert.deepEqual(
+        counts.filter((n) => n !== 3),
+        [],
+        'demo and seeded accounts exist at every await point of the reset',
+      );
+      assert.equal(added.status, 409, 'users add for a seeded email finds the account');
+      assert.equal(added.body.error, 'account_exists');
+      assert.equal(login.status, 303, `the seeded login is not refused: ${login.status} ${login.text.slice(0, 200)}`);
+      assert.equal(t.idp.subjectOf('seeded@example.com'), sub, 'the seeded account keeps its subject');
+      assert.equal(
+        await verifyPassword(
+          'seeded-password-1',
+          String(
+            watcher
+              .prepare("SELECT password_hash FROM accounts WHERE email_normalized = 'seeded@example.com'")
+              .pluck()
+              .get(),
+          ),
+        ),
+        true,
+        "the seed's password, not the racing one",
+      );
+    } finally {
+      watcher.close();
+      await t.close();
+    }
   });
 });

@@ -21,12 +21,10 @@ export function newAccountId(): string {
 export async function seedDemoAccount(
   deps: { accounts: AccountsStore; passwordHashing: ScryptParams; now: () => Date },
   seed: DemoAccountSeed,
-  /** The `sub` to create it with (a reset keeps the demo account's subject). */
-  id: string = newAccountId(),
 ): Promise<'created' | 'exists'> {
   if (deps.accounts.findAccountByEmail(seed.email)) return 'exists';
   const result = deps.accounts.createAccount({
-    id,
+    id: newAccountId(),
     email: seed.email,
     emailVerified: true,
     givenName: seed.givenName,
