@@ -136,20 +136,20 @@ describe('pnpm sandbox seed: root password of a sandbox started with a seed', ()
     }
   });
 
-  test('when neither the seed nor the file has the password, one sentence says to set PANEL_ROOT_PASSWORD', async () => {
+  test('when neither the seed nor the file has the password, one sentence says what the run cost and to set PANEL_ROOT_PASSWORD', async () => {
     const other = path.join(dir, 'wrong.yaml');
     fs.writeFileSync(other, seedText('not-the-running-password'));
     const res = await cli(['seed', other]);
     assert.equal(res.code, 1);
     assert.equal(
       res.err.split('\n').at(-2),
-      `extauth-sandbox: the panel refused root's password from the seed (panel.rootPassword) and from ${rootFile()}: set PANEL_ROOT_PASSWORD to the password the running sandbox uses`,
+      `extauth-sandbox: the panel refused root's password from the seed (panel.rootPassword) and from ${rootFile()} (this run cost 2 refused logins as root; by default 10 within 15 minutes lock root out): set PANEL_ROOT_PASSWORD to the password the running sandbox uses rather than running seed again`,
     );
     const wrongEnv = await cli(['seed', path.join(dir, 'seed.yaml')], { PANEL_ROOT_PASSWORD: 'also-wrong-password' });
     assert.equal(wrongEnv.code, 1);
     assert.match(
       wrongEnv.err,
-      /^note: panel\.rootPassword was not used: .+\nextauth-sandbox: the panel refused PANEL_ROOT_PASSWORD: set PANEL_ROOT_PASSWORD to the password the running sandbox uses\n$/,
+      /^note: panel\.rootPassword was not used: .+\nextauth-sandbox: the panel refused PANEL_ROOT_PASSWORD \(this run cost 1 refused login as root; by default 10 within 15 minutes lock root out\): set PANEL_ROOT_PASSWORD to the password the running sandbox uses rather than running seed again\n$/,
     );
     await rootStillWorks();
   });
@@ -183,5 +183,26 @@ describe('pnpm sandbox reset', () => {
       'seeded@example.com': before['seeded@example.com'],
     });
     assert.deepEqual(await rootLinks(), [afterReset['demo@example.com']], 'root still linked to the same subject');
+  });
+});
+
+// Last: it locks root out for the rest of this sandbox's life.
+describe('pnpm sandbox seed: root locked out', () => {
+  test("a run whose own refusal reaches the limit says so, with the panel's Retry-After", async () => {
+    const wrong = path.join(dir, 'locking.yaml');
+    fs.writeFileSync(wrong, seedText('not-the-running-password'));
+    const ca = fs.readFileSync(path.join(SHARED_TLS_DIR, 'ca.pem'), 'utf8');
+    const panelUrl = `https://localhost:${env.PANEL_PORT}`;
+    // Earlier tests' refusals were cleared by the right password since; 9 more leave room for one.
+    for (let i = 0; i < 9; i += 1) {
+      const refused = await checkRootPassword({ panelUrl, ca, rootPassword: `wrong-${i}` });
+      assert.equal(refused.ok ? 200 : refused.error.status, 403, `refusal ${i + 1}`);
+    }
+    const res = await cli(['seed', wrong]);
+    assert.equal(res.code, 1);
+    assert.match(
+      res.err.split('\n').at(-2) ?? '',
+      /^extauth-sandbox: the panel has locked root out after too many wrong passwords \(1 refused login as root from this run\): wait \d+ s, then set PANEL_ROOT_PASSWORD to the password the running sandbox uses$/,
+    );
   });
 });

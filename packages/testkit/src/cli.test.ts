@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -193,6 +194,60 @@ describe('extauth-sandbox CLI: another sandbox on the ports', () => {
       none.err,
       `extauth-sandbox: the IdP does not answer at https://localhost:${port}: is the sandbox running?\n`,
     );
+  });
+});
+
+describe('extauth-sandbox seed: each failure is one sentence that names its cause', () => {
+  const gateSeed = () => {
+    const file = path.join(dir, 'gate.yaml');
+    fs.writeFileSync(file, 'panel:\n  gate: true\n');
+    return file;
+  };
+
+  test('a panel.ini path that is a folder: the file and PANEL_INI_PATH, not "cannot reach the IdP"', async () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'panel-ini-folder-'));
+    const res = await cli(['seed', gateSeed()], { ...sandbox.env, PANEL_INI_PATH: folder });
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.err,
+      `extauth-sandbox: cannot write panel.gate to ${folder} (it is a folder): set PANEL_INI_PATH to the panel.ini of the running sandbox, a file this user can write\n`,
+    );
+  });
+
+  test('a panel.ini that does not parse: its line and problem, no stack trace, the file left as it was', async () => {
+    const broken = path.join(dir, 'broken-panel.ini');
+    fs.writeFileSync(broken, '[AuthProviders]\nthis line has no equals sign\n');
+    const res = await cli(['seed', gateSeed()], { ...sandbox.env, PANEL_INI_PATH: broken });
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.err,
+      `extauth-sandbox: panel.ini at ${broken} does not parse (line 2: expected "key = value"): fix or delete it, or set PANEL_INI_PATH to the panel.ini of the running sandbox\n`,
+    );
+    assert.equal(fs.readFileSync(broken, 'utf8'), '[AuthProviders]\nthis line has no equals sign\n');
+  });
+
+  test('the IdP failing while the panel part looks up a linked email is named as the IdP, not the panel', async () => {
+    // An IdP that takes the seed's IdP part, then hangs up when asked for an account's subject.
+    const certificates = await ensureDevCertificates({ dir: SHARED_TLS_DIR });
+    const idp = https.createServer({ cert: certificates.certPem, key: certificates.keyPem }, (req, res) => {
+      if (req.method === 'POST' && req.url === '/admin/seed') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"accounts":[],"clients":[]}');
+      } else {
+        req.socket.destroy();
+      }
+    });
+    await new Promise<void>((resolve) => idp.listen(0, 'localhost', resolve));
+    const port = (idp.address() as net.AddressInfo).port;
+    try {
+      const file = path.join(dir, 'link.yaml');
+      fs.writeFileSync(file, 'panel:\n  links:\n    - { username: root, email: vanishing@example.com }\n');
+      const res = await cli(['seed', file], { ...sandbox.env, IDP_PORT: String(port) });
+      assert.equal(res.code, 1);
+      assert.equal(res.err, `extauth-sandbox: cannot reach the IdP at https://localhost:${port} (UND_ERR_SOCKET)\n`);
+    } finally {
+      idp.closeAllConnections();
+      await new Promise((resolve) => idp.close(resolve));
+    }
   });
 });
 

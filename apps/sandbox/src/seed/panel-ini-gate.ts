@@ -2,9 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GATE_SECTION, parsePanelIni, WEBPROS_GATE_KEY } from '@extauth/panel/panel-ini/panel-ini';
 
+/** An existing panel.ini that does not parse: the gate is not written into it. */
+export class PanelIniSyntaxError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`${file} line ${line}: ${problem} (fix or delete the file)`);
+    this.name = 'PanelIniSyntaxError';
+  }
+}
+
 /**
  * Sets `[AuthProviders] WebProsAccountAdmin` in panel.ini to the seed's value before the panel
- * starts, keeping every other line of an existing file. Returns whether the file changed.
+ * starts, keeping every other line of an existing file. Returns whether the file changed. Throws
+ * PanelIniSyntaxError for a file that does not parse, and the file system's error (EACCES, EISDIR…)
+ * when the file cannot be read or written.
  */
 export function writePanelIniGate(file: string, on: boolean): boolean {
   const value = `${WEBPROS_GATE_KEY} = ${on ? 'true' : 'false'}`;
@@ -28,7 +42,7 @@ export function writePanelIniGate(file: string, on: boolean): boolean {
   if (!replaced && sectionEnd < 0) lines.push(...(lines.length ? [''] : []), `[${GATE_SECTION}]`, value);
   const after = `${lines.join('\n')}\n`;
   const parsed = parsePanelIni(after);
-  if (!parsed.ok) throw new Error(`${file} line ${parsed.line}: ${parsed.problem} (fix or delete the file)`);
+  if (!parsed.ok) throw new PanelIniSyntaxError(file, parsed.line, parsed.problem);
   if (after === before) return false;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, after, { mode: 0o644 });

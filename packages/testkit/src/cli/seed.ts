@@ -6,7 +6,7 @@ import {
   PanelSeedError,
 } from '@extauth/sandbox/seed/apply-panel-seed';
 import { loadSeedFile } from '@extauth/sandbox/seed/load-seed';
-import { writePanelIniGate } from '@extauth/sandbox/seed/panel-ini-gate';
+import { PanelIniSyntaxError, writePanelIniGate } from '@extauth/sandbox/seed/panel-ini-gate';
 import type { SandboxTarget } from '@extauth/sandbox/target';
 import { AdminApiError } from '../admin.js';
 import { type CliIo, CommandFailure, readCa, withAdmin } from './context.js';
@@ -19,6 +19,9 @@ const SET_ENV = 'set PANEL_ROOT_PASSWORD to the password the running sandbox use
 const UNUSED_SEED_PASSWORD =
   "note: panel.rootPassword was not used: it becomes root's password only when the sandbox starts with this seed (pnpm start --seed FILE) and PANEL_ROOT_PASSWORD is unset";
 
+const IDP = { what: 'the IdP', portVariable: 'IDP_PORT' } as const;
+const PANEL = { what: 'the panel', portVariable: 'PANEL_PORT' } as const;
+
 /** Root's password for this run and how to word a refusal of it. */
 interface RootCandidate {
   password: string;
@@ -27,21 +30,45 @@ interface RootCandidate {
   fromSeed: boolean;
 }
 
-function lockedOut(error: PanelAuthError): CommandFailure {
+/**
+ * Wrong passwords this run sent as root. Each counts towards the panel's lockout of root (by
+ * default 10 within 15 minutes, PANEL_LOGIN_MAX_FAILURES_PER_USER), and the panel does not say how
+ * many are left until it answers 429 with Retry-After, so the failure sentence says what this run
+ * cost and that rerunning costs as much again.
+ */
+interface RefusalCount {
+  refused: number;
+}
+
+const loginsWord = (n: number) => `${n} refused ${n === 1 ? 'login' : 'logins'} as root`;
+
+function refusedFailure(what: string, count: RefusalCount): CommandFailure {
+  return new CommandFailure(
+    `the panel refused ${what} (this run cost ${loginsWord(count.refused)}; by default 10 within 15 minutes lock root out): ${SET_ENV} rather than running seed again`,
+  );
+}
+
+function lockedOut(error: PanelAuthError, count: RefusalCount): CommandFailure {
   const wait = error.retryAfterSeconds === undefined ? 'wait 15 minutes' : `wait ${error.retryAfterSeconds} s`;
-  return new CommandFailure(`the panel has locked root out after too many wrong passwords: ${wait}, then ${SET_ENV}`);
+  const ours = count.refused === 0 ? '' : ` (${loginsWord(count.refused)} from this run)`;
+  return new CommandFailure(
+    `the panel has locked root out after too many wrong passwords${ours}: ${wait}, then ${SET_ENV}`,
+  );
 }
 
 /**
  * Which password to sign in to the WHM API with. PANEL_ROOT_PASSWORD wins, as at start. Otherwise
  * the running sandbox uses the seed's `panel.rootPassword` if it was started with this seed, or
  * `<data>/panel/root-password.txt` if not; the target cannot tell which, so the seed's is tried
- * with one read-only call first. At most one wrong password per run counts towards root's lockout.
+ * with one read-only call first. A run therefore costs at most two refused logins as root (the
+ * seed's password, then the file's), and each rerun as many again: after a refusal the way out is
+ * PANEL_ROOT_PASSWORD, not another run.
  */
 async function chooseRootPassword(
   target: SandboxTarget,
   seedPassword: string | undefined,
   ca: string,
+  count: RefusalCount,
 ): Promise<RootCandidate> {
   if (target.rootPasswordSource === 'env' && target.rootPassword) {
     return { password: target.rootPassword, refused: 'PANEL_ROOT_PASSWORD', fromSeed: false };
@@ -53,15 +80,52 @@ async function chooseRootPassword(
   if (seedPassword && seedPassword !== file?.password) {
     const checked = await checkRootPassword({ panelUrl: target.panelUrl, ca, rootPassword: seedPassword });
     if (checked.ok) return { password: seedPassword, refused: "root's password from the seed", fromSeed: true };
-    if (checked.error.status === 429) throw lockedOut(checked.error);
-    if (!file) {
-      throw new CommandFailure(`the panel refused root's password from the seed (panel.rootPassword): ${SET_ENV}`);
-    }
+    if (checked.error.status === 429) throw lockedOut(checked.error, count);
+    count.refused += 1;
+    if (!file) throw refusedFailure("root's password from the seed (panel.rootPassword)", count);
     const refused = `root's password from the seed (panel.rootPassword) and from ${fileName}`;
     return { ...file, refused, fromSeed: false };
   }
   if (file) return { ...file, fromSeed: seedPassword === file.password };
   throw new CommandFailure(`WHM root password unknown: ${SET_ENV}`);
+}
+
+/** Plain words for the file-system errors writing panel.ini meets. */
+const FILE_PROBLEMS: Record<string, string> = {
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of its path is not a folder',
+  ENOENT: 'its folder does not exist',
+  EROFS: 'the file system is read-only',
+};
+
+/**
+ * Sets the seed's gate in panel.ini. Its failures are about a local file, not a server: one sentence
+ * naming the file and PANEL_INI_PATH (which chooses it), never "cannot reach the IdP" or a stack.
+ */
+function writeGate(file: string, on: boolean): boolean {
+  try {
+    return writePanelIniGate(file, on);
+  } catch (err) {
+    if (err instanceof PanelIniSyntaxError) {
+      throw new CommandFailure(
+        `panel.ini at ${file} does not parse (line ${err.line}: ${err.problem}): fix or delete it, or set PANEL_INI_PATH to the panel.ini of the running sandbox`,
+      );
+    }
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string') throw err;
+    throw new CommandFailure(
+      `cannot write panel.gate to ${file} (${FILE_PROBLEMS[code] ?? code}): set PANEL_INI_PATH to the panel.ini of the running sandbox, a file this user can write`,
+    );
+  }
+}
+
+/** An error as the sentence that names the server it failed to reach; other errors unchanged. */
+function attributed(err: unknown, url: string, server: typeof IDP | typeof PANEL): unknown {
+  if (err instanceof CommandFailure) return err;
+  const unreachable = describeUnreachable(err, { url, ...server });
+  return unreachable ? new CommandFailure(unreachable.sentence) : err;
 }
 
 /**
@@ -79,7 +143,7 @@ export async function runSeed(target: SandboxTarget, file: string, io: CliIo): P
     for (const c of idp.clients) io.out(`idp client ${c}: saved`);
     if (seed.panel.gate !== undefined) {
       if (!target.panelIniPath) throw new CommandFailure('panel.gate needs a panel.ini file: set PANEL_INI_PATH');
-      const changed = writePanelIniGate(target.panelIniPath, seed.panel.gate);
+      const changed = writeGate(target.panelIniPath, seed.panel.gate);
       io.out(`panel.ini gate ${seed.panel.gate ? 'on' : 'off'}${changed ? '' : ' (unchanged)'}`);
     }
     const work = seed.panel.resellers.length + seed.panel.links.length + Object.keys(seed.panel.services ?? {}).length;
@@ -88,13 +152,19 @@ export async function runSeed(target: SandboxTarget, file: string, io: CliIo): P
       return;
     }
     const ca = readCa(target);
+    // Links given by email ask the IdP for the subject in the middle of the panel part: a failure
+    // there is the IdP's, and is named so before the panel's catch below sees it.
+    const subjectOf = async (email: string) => {
+      try {
+        return (await admin.getAccount(email))?.sub;
+      } catch (err) {
+        throw attributed(err, target.issuer, IDP);
+      }
+    };
     try {
-      await seedPanel(target, seed.panel, ca, io, async (email) => (await admin.getAccount(email))?.sub);
+      await seedPanel(target, seed.panel, ca, io, subjectOf);
     } catch (err) {
-      // Reaching the panel failed: name the panel, not the IdP the admin calls went to.
-      const where = { url: target.panelUrl, what: 'the panel', portVariable: 'PANEL_PORT' };
-      const unreachable = err instanceof CommandFailure ? undefined : describeUnreachable(err, where);
-      throw unreachable ? new CommandFailure(unreachable.sentence) : err;
+      throw attributed(err, target.panelUrl, PANEL);
     }
   });
 }
@@ -107,7 +177,8 @@ async function seedPanel(
   io: CliIo,
   subjectOf: (email: string) => Promise<string | undefined>,
 ): Promise<void> {
-  const root = await chooseRootPassword(target, panel.rootPassword, ca);
+  const count: RefusalCount = { refused: 0 };
+  const root = await chooseRootPassword(target, panel.rootPassword, ca, count);
   if (panel.rootPassword && !root.fromSeed) io.err(UNUSED_SEED_PASSWORD);
   try {
     const { calls } = await applyPanelSeed({
@@ -120,8 +191,9 @@ async function seedPanel(
     io.out(`panel: ${calls} WHM API ${calls === 1 ? 'call' : 'calls'} succeeded`);
   } catch (err) {
     if (err instanceof PanelAuthError) {
-      if (err.status === 429) throw lockedOut(err);
-      throw new CommandFailure(`the panel refused ${root.refused}: ${SET_ENV}`);
+      if (err.status === 429) throw lockedOut(err, count);
+      count.refused += 1;
+      throw refusedFailure(root.refused, count);
     }
     if (err instanceof PanelSeedError) throw new CommandFailure(err.message);
     throw err;
