@@ -56,3 +56,33 @@ test('envCount keeps its range: at least 1, at most 1,000,000', () => {
   assert.equal(refusal('1000001'), '  LIMIT: must be at most 1000000 (got "1000001")');
   assert.equal(refusal('99999999999999999999999'), '  LIMIT: must be at most 1000000 (got "99999999999999999999999")');
 });
+
+test('a refused secret is named with its length, never its value', () => {
+  const secrets = z.object({
+    IDP_ADMIN_TOKEN: z.string().min(24),
+    WEBPROS_CLIENT_SECRET: z.string().min(16),
+    PANEL_ROOT_PASSWORD: z.string().min(12),
+    IDP_TOTP_ENCRYPTION_KEY: z.string().length(64),
+    PANEL_PORT: z.string().regex(/^\d+$/),
+  });
+  const given = {
+    IDP_ADMIN_TOKEN: 'short-token',
+    WEBPROS_CLIENT_SECRET: 'tiny-secret',
+    PANEL_ROOT_PASSWORD: 'root-pw',
+    IDP_TOTP_ENCRYPTION_KEY: 'abc123',
+    PANEL_PORT: 'eighty',
+  };
+  assert.throws(
+    () => parseEnv(secrets, given, 'test'),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const [name, value] of Object.entries(given)) {
+        if (name === 'PANEL_PORT') continue;
+        assert.ok(!err.message.includes(value), `${name}'s value is not shown`);
+        assert.match(err.message, new RegExp(`  ${name}: .* \\(got a value of ${value.length} characters\\)`));
+      }
+      assert.match(err.message, /PANEL_PORT: .*\(got "eighty"\)/, 'an ordinary value is shown as given');
+      return true;
+    },
+  );
+});

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
+/** Variables whose values are secrets: tokens, client secrets, passwords, keys. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/;
+
 /**
  * Parses environment variables with a zod object whose keys are the variable names. On failure it
- * throws a ConfigError whose message names every offending variable, its problem and its value.
+ * throws a ConfigError whose message names every offending variable, its problem and its value
+ * (only the length of a secret's).
  */
 export function parseEnv<S extends z.ZodObject>(
   schema: S,
@@ -22,7 +26,9 @@ export function parseEnv<S extends z.ZodObject>(
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(config)');
     const got = input[name];
-    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    // A secret's value stays out of the console and CI logs, even a wrongly formatted one.
+    const shown = SECRET_NAME.test(name) ? `a value of ${got?.length ?? 0} characters` : JSON.stringify(got);
+    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${shown})`}`;
   });
   throw new ConfigError(`Invalid ${appName} configuration:\n${lines.join('\n')}`);
 }
