@@ -89,7 +89,13 @@ export function createAdminClient(options: { issuer: string; token: string; ca: 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // Not the admin API (a proxy's page, another program on the port): say so, with the status.
+      throw new AdminApiError(res.status, 'not_json', `the answer of ${base}${path} is not JSON`);
+    }
     if (!res.ok) throw new AdminApiError(res.status, String(json.error), String(json.error_description));
     return json as T;
   }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { describe, test } from 'node:test';
 import { findFreePort } from '@extauth/server-kit/ports';
@@ -26,6 +28,26 @@ describe('describeUnreachable: only a failure to reach the server', () => {
       kind: 'nothing_answers',
       sentence: `the IdP does not answer at https://localhost:${port}: is the sandbox running?`,
     });
+  });
+
+  test('a server that drops the connection in the middle of its answer cannot be reached either', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"half":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await undiciFetch(`${url}/`);
+      const err = await rejectionOf(res.text());
+      assert.match(
+        describeUnreachable(err, { ...IDP, url })?.sentence ?? '',
+        /^cannot reach the IdP at http:\/\/127\.0\.0\.1:\d+ \(UND_ERR_SOCKET\)$/,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   test('undici and TLS codes without a fetch around them are network failures too', () => {

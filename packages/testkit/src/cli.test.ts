@@ -67,6 +67,18 @@ describe('extauth-sandbox CLI against a running sandbox', () => {
     assert.match(gone.err, /404 account_not_found/);
   });
 
+  test('a wrong admin token is one sentence naming IDP_ADMIN_TOKEN, never a stack trace', async () => {
+    for (const args of [['users', 'list'], ['reset'], ['code', sandbox.demo.email]]) {
+      const res = await cli(args, { ...sandbox.env, IDP_ADMIN_TOKEN: 'not-the-admin-token-of-this-sandbox' });
+      assert.equal(res.code, 1, args.join(' '));
+      assert.match(
+        res.err,
+        /^extauth-sandbox: admin API 401 .*\(check IDP_ADMIN_TOKEN, or the token file of the running sandbox\)\n$/,
+      );
+      assert.doesNotMatch(res.err, /\n\s+at /, 'no stack trace');
+    }
+  });
+
   test('code prints the last mailed code; none sent is exit code 1', async () => {
     const browser = createHeadlessBrowser({ ca: sandbox.ca });
     const page = await browser.open(`${sandbox.issuer}/password-reset`);

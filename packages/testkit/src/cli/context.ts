@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { resolveSandboxTarget, type SandboxTarget } from '@extauth/sandbox/target';
-import { type AdminClient, createAdminClient } from '../admin.js';
+import { AdminApiError, type AdminClient, createAdminClient } from '../admin.js';
 import { describeUnreachable } from './reach.js';
 
 /** A mistake in the command line: usage text and exit code 2. */
@@ -52,6 +52,11 @@ export async function withAdmin<T>(target: SandboxTarget, use: (admin: AdminClie
     return await use(admin);
   } catch (err) {
     if (err instanceof CommandFailure) throw err;
+    // An answer of the admin API that is not a success is the command's failure, not a crash.
+    if (err instanceof AdminApiError) {
+      const hint = err.status === 401 ? ' (check IDP_ADMIN_TOKEN, or the token file of the running sandbox)' : '';
+      throw new CommandFailure(`${err.message}${hint}`);
+    }
     const unreachable = describeUnreachable(err, { url: target.issuer, what: 'the IdP', portVariable: 'IDP_PORT' });
     if (unreachable) throw new CommandFailure(unreachable.sentence);
     throw err;

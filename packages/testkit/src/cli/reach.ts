@@ -59,11 +59,13 @@ const isNetworkCode = (code: string) =>
 export function failureCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown } | undefined;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'ETIMEDOUT';
-  if (err instanceof TypeError && e?.message === 'fetch failed') {
+  // 'fetch failed' before the answer's headers; 'terminated' when the connection drops while its
+  // body is read (the server stopped mid-answer).
+  if (err instanceof TypeError && (e?.message === 'fetch failed' || e?.message === 'terminated')) {
     const cause = e.cause as { code?: unknown; errors?: { code?: unknown }[] } | undefined;
     // A name with IPv4 and IPv6 addresses fails with an AggregateError of both attempts.
     const code = cause?.code ?? cause?.errors?.[0]?.code;
-    return typeof code === 'string' ? code : 'fetch failed';
+    return typeof code === 'string' ? code : String(e.message);
   }
   return typeof e?.code === 'string' && isNetworkCode(e.code) ? e.code : undefined;
 }
