@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadSeedFile, parseSeedText, SeedFileError } from './load-seed.js';
-import { writePanelIniGate } from './panel-ini-gate.js';
+import { PanelIniSyntaxError, writePanelIniGate } from './panel-ini-gate.js';
 
 function problemsOf(text: string, options: { knownEmails?: string[] } = {}) {
   try {
@@ -81,5 +81,24 @@ describe('panel.ini gate', () => {
       fs.readFileSync(file, 'utf8'),
       '; mine\n[Other]\nx = 1\n[AuthProviders]\nWebProsAccountAdmin = false\nCpanelId = true\n',
     );
+  });
+
+  test('a file with CRLF line ends keeps them, and a second write changes nothing', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ini-')), 'panel.ini');
+    fs.writeFileSync(file, '[AuthProviders]\r\nCpanelId = true\r\n');
+    assert.equal(writePanelIniGate(file, true), true);
+    assert.equal(fs.readFileSync(file, 'utf8'), '[AuthProviders]\r\nCpanelId = true\r\nWebProsAccountAdmin = true\r\n');
+    assert.equal(writePanelIniGate(file, true), false);
+  });
+
+  test('a file that does not parse is reported at the line the person wrote, and left as it is', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ini-')), 'panel.ini');
+    const text = '[AuthProviders]\nCpanelId = true\n[Other]\nthis line is not a setting\n';
+    fs.writeFileSync(file, text);
+    assert.throws(
+      () => writePanelIniGate(file, true),
+      (err: unknown) => err instanceof PanelIniSyntaxError && err.line === 4,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), text);
   });
 });

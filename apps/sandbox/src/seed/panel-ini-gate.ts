@@ -23,7 +23,12 @@ export class PanelIniSyntaxError extends Error {
 export function writePanelIniGate(file: string, on: boolean): boolean {
   const value = `${WEBPROS_GATE_KEY} = ${on ? 'true' : 'false'}`;
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const lines = before === '' ? [] : before.replace(/\n$/, '').split(/\r?\n/);
+  // Judged as the person wrote it, so a problem is reported at its own line number.
+  const given = parsePanelIni(before);
+  if (!given.ok) throw new PanelIniSyntaxError(file, given.line, given.problem);
+  // A file written with CRLF line ends keeps them.
+  const eol = before.includes('\r\n') ? '\r\n' : '\n';
+  const lines = before === '' ? [] : before.replace(/\r?\n$/, '').split(/\r?\n/);
   let section: string | undefined;
   let sectionEnd = -1;
   let replaced = false;
@@ -40,9 +45,7 @@ export function writePanelIniGate(file: string, on: boolean): boolean {
   }
   if (!replaced && sectionEnd >= 0) lines.splice(sectionEnd + 1, 0, value);
   if (!replaced && sectionEnd < 0) lines.push(...(lines.length ? [''] : []), `[${GATE_SECTION}]`, value);
-  const after = `${lines.join('\n')}\n`;
-  const parsed = parsePanelIni(after);
-  if (!parsed.ok) throw new PanelIniSyntaxError(file, parsed.line, parsed.problem);
+  const after = `${lines.join(eol)}${eol}`;
   if (after === before) return false;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, after, { mode: 0o644 });
