@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
-import { bodyRefusalOf } from './request-body.js';
+import { bodyRefusalOf, bodyWasRead } from './request-body.js';
 
 export interface ErrorPage {
   status: number;
@@ -75,7 +75,8 @@ export function errorHandler(options: {
       const plumbing = PLUMBING_MESSAGES[ctx.status];
       if (bare && plumbing) throw new AppError(plumbing.code, plumbing.message, { status: ctx.status });
     } catch (err) {
-      const page = toErrorPage(err, ctx.get('content-encoding'));
+      // Once the body was read whole, a zlib error is ours whatever the request's Content-Encoding.
+      const page = toErrorPage(err, bodyWasRead(ctx) ? '' : ctx.get('content-encoding'));
       if (page.status >= 500) {
         options.logger.error('request failed', { err, path: ctx.path, method: ctx.method });
       }

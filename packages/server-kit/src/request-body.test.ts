@@ -177,6 +177,20 @@ test('a decompression error of our own code, for a request without a Content-Enc
   }
 });
 
+test('a decompression error of our own code after a compressed body was read whole stays a 500', async () => {
+  const log = recordingLogger();
+  const s = await serve(formParser(), log.logger, () => {
+    zlib.inflateSync(Buffer.from('not deflate data'));
+  });
+  try {
+    const res = await s.post(zlib.gzipSync('a=1'), 'gzip');
+    assert.equal(res.status, 500);
+    assert.equal(log.errors().length, 1, 'logged as our failure');
+  } finally {
+    await s.close();
+  }
+});
+
 test('refuseEncodedBodies keeps compressed bodies from a parser that would read them as plain text', async () => {
   const log = recordingLogger();
   const s = await serve(refuseEncodedBodies(), log.logger, (ctx) => {

@@ -84,6 +84,18 @@ function normalizeContentEncoding(ctx: Context): void {
 
 export type BodyReaderOptions = NonNullable<Parameters<typeof bodyParser>[0]>;
 
+const BODY_READ = Symbol('extauth.bodyRead');
+
+/** Records that the request's body was read whole: a zlib error after this is not the client's. */
+export function markBodyRead(ctx: Context): void {
+  (ctx.state as Record<symbol, unknown>)[BODY_READ] = true;
+}
+
+/** True once `readBody` (or `markBodyRead`) has read the request's body. */
+export function bodyWasRead(ctx: Context): boolean {
+  return (ctx.state as Record<symbol, unknown>)[BODY_READ] === true;
+}
+
 /** Throws the refusal as an AppError, for the app's error middleware to render (HTML or JSON). */
 const throwRefusal = (_ctx: Context, refusal: BodyRefusal, cause: unknown): never => {
   throw new AppError(refusal.code, refusal.message, { status: refusal.status, expose: true, cause });
@@ -106,6 +118,7 @@ export function readBody(
     try {
       await parse(ctx, () => {
         read = true;
+        markBodyRead(ctx);
         return next();
       });
     } catch (err) {
