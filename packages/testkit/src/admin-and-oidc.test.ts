@@ -73,7 +73,8 @@ describe('testkit: admin API, outbox and OIDC helpers', () => {
   test('a fresh-profile sandbox has no admin API unless asked for', async () => {
     const fresh = await createSandbox({ env: { SANDBOX_PROFILE: 'fresh', MAILDEV_ENABLED: 'false' } });
     try {
-      assert.equal(fresh.admin, undefined);
+      assert.equal(fresh.adminToken, undefined);
+      await assert.rejects(fresh.admin.listAccounts(), /admin API is off/);
       const res = await fresh.fetch(`${fresh.issuer}/admin/accounts`, { headers: { accept: 'application/json' } });
       assert.equal(res.status, 404);
       await assert.rejects(fresh.seedAccount({ email: 'x@example.com' }), /admin API is off/);

@@ -43,6 +43,18 @@ describe('extauth-sandbox CLI: usage', () => {
   });
 });
 
+describe('extauth-sandbox CLI: where the sandbox is', () => {
+  test('no data folder: the line says where it looked and how to point the CLI at the sandbox', async () => {
+    const missing = path.join(dir, 'no-such-data');
+    const res = await cli(['users', 'list'], { SANDBOX_DATA_DIR: missing });
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.err,
+      `extauth-sandbox: no sandbox data folder at ${missing} (SANDBOX_DATA_DIR; the default is .sandbox under the current directory): run the CLI from where you ran pnpm start, or set SANDBOX_DATA_DIR\n`,
+    );
+  });
+});
+
 describe('extauth-sandbox CLI against a running sandbox', () => {
   test('users add, list and rm', async () => {
     const added = await cli(

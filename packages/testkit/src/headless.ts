@@ -38,6 +38,29 @@ export class HeadlessError extends Error {
   }
 }
 
+/** The text of the page's alerts (`role="alert"`), as a screen reader announces them, joined by " / ". */
+export function alertText(page: Pick<HeadlessPage, 'html'>): string {
+  const alerts: string[] = [];
+  for (const m of page.html.matchAll(/<(\w+)\b[^>]*\brole="alert"[^>]*>([\s\S]*?)<\/\1>/gi)) {
+    const text = textOf(m[2] ?? '');
+    if (text) alerts.push(text);
+  }
+  return alerts.join(' / ');
+}
+
+/**
+ * Throws when a form was refused (a 4xx answer, or a 5xx): submitting it again would only count more failures
+ * (wrong codes lock MFA after five), so drivers stop at the first refusal and quote its alert.
+ */
+export function assertNotRefused(page: HeadlessPage, what: string): void {
+  if (page.status < 400) return;
+  const alert = alertText(page) || page.text.slice(0, 200);
+  throw new HeadlessError(
+    `${what} was ${page.status < 500 ? 'refused' : 'answered by a server error'}: "${alert}"`,
+    page,
+  );
+}
+
 function toPage(res: HttpResponse): HeadlessPage {
   const title = textOf(/<title\b[^>]*>([\s\S]*?)<\/title>/i.exec(res.text)?.[1] ?? '');
   const heading = textOf(/<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(res.text)?.[1] ?? '');

@@ -32,4 +32,4 @@ export {
   type TokenSet,
 } from './oidc.js';
 export { type CreateSandboxOptions, createSandbox, type Sandbox, SHARED_TLS_DIR } from './sandbox.js';
-export { decodeBase32, nextTotpStep, type TotpOptions, totp } from './totp.js';
+export { decodeBase32, type FreshTotpOptions, freshTotp, nextTotpStep, type TotpOptions, totp } from './totp.js';

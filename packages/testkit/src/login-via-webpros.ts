@@ -1,5 +1,6 @@
-import { createHeadlessBrowser, HeadlessError, type HeadlessPage } from './headless.js';
-import { totp } from './totp.js';
+import { assertNotRefused, createHeadlessBrowser, HeadlessError, type HeadlessPage } from './headless.js';
+import { MFA_NEEDS_FACTOR } from './oidc.js';
+import { freshTotp } from './totp.js';
 
 export interface LoginViaWebProsOptions {
   /** The panel's base URL, e.g. https://localhost:2087 */
@@ -69,7 +70,8 @@ export async function loginViaWebPros(options: LoginViaWebProsOptions): Promise<
     steps.push({ page: name, ms: performance.now() - started });
     return page;
   };
-  const code = (secret: string) => totp(secret, options.at ? { at: options.at } : {});
+  // Never a step this process already sent for the secret (see freshTotp): two logins in a row work.
+  const code = (secret: string) => freshTotp(secret, options.at ? { at: options.at } : {});
 
   try {
     let page = await timed('panel login page', () => browser.open(`${options.panelUrl.replace(/\/$/, '')}/`));
@@ -91,9 +93,9 @@ export async function loginViaWebPros(options: LoginViaWebProsOptions): Promise<
       const current: HeadlessPage = page;
 
       if (current.heading === 'Verify Your Identity' && options.totpSecret && !options.recoveryCode) {
-        const secret = options.totpSecret;
+        const oneTimeCode = await code(options.totpSecret);
         page = await timed('Verify Your Identity', () =>
-          browser.submit(current, { button: 'Continue', fill: { 'One-time code': code(secret) } }),
+          browser.submit(current, { button: 'Continue', fill: { 'One-time code': oneTimeCode } }),
         );
       } else if (current.heading === 'Verify Your Identity' && options.recoveryCode && !usedRecoveryCode) {
         const recovery = options.recoveryCode;
@@ -104,6 +106,8 @@ export async function loginViaWebPros(options: LoginViaWebProsOptions): Promise<
         page = await timed('Use a recovery code', () =>
           browser.submit(form2, { button: 'Continue', fill: { 'Recovery code': recovery } }),
         );
+      } else if (current.heading === 'Verify Your Identity' && !options.totpSecret && !options.recoveryCode) {
+        throw new HeadlessError(MFA_NEEDS_FACTOR, current);
       } else if (current.heading === 'Almost There!') {
         newRecoveryCode = shownRecoveryCode(current);
         page = await timed('Almost There!', () =>
@@ -117,9 +121,9 @@ export async function loginViaWebPros(options: LoginViaWebProsOptions): Promise<
           browser.submit(current, { button: 'Continue', check: options.trust && trustLabel ? [trustLabel] : [] }),
         );
       } else if (current.title === 'WHM Login Security' && options.whmTotpSecret) {
-        const secret = options.whmTotpSecret;
+        const securityCode = await code(options.whmTotpSecret);
         page = await timed('WHM 2FA', () =>
-          browser.submit(current, { button: 'Continue', fill: { 'Security code': code(secret) } }),
+          browser.submit(current, { button: 'Continue', fill: { 'Security code': securityCode } }),
         );
       } else if (noticeCode(current) === 'link_account' && linked) {
         throw new HeadlessError(`WHM refused the password of "${options.whmUser}"`, current);
@@ -141,8 +145,10 @@ export async function loginViaWebPros(options: LoginViaWebProsOptions): Promise<
           current,
         );
       }
-      if (page.status >= 400 && page.status !== 401) {
-        throw new HeadlessError(`the server answered ${page.status}: ${page.text.slice(0, 200)}`, page);
+      // The WHM login page that asks for the WHM password to link answers 401 by design (as WHM
+      // does); every other 4xx is a refused form: stop there rather than count more failures.
+      if (!(page.status === 401 && noticeCode(page) === 'link_account')) {
+        assertNotRefused(page, `the form on "${steps.at(-1)?.page ?? current.heading}"`);
       }
     }
     throw new HeadlessError('too many steps without reaching WHM Home', page);

@@ -28,11 +28,33 @@ export class MailTimeoutError extends Error {
  * Reads the sandbox's mail from MailDev's REST API. Addresses are compared case-insensitively
  * (MailDev's own `to.address` filter is case-sensitive).
  */
-export function createMailbox(mailUrl: string) {
+export function createMailbox(
+  mailUrl: string,
+  options: {
+    /** Why there is no MailDev (e.g. MAILDEV_ENABLED=false): every call throws this sentence. */
+    off?: string;
+  } = {},
+) {
   const base = mailUrl.replace(/\/$/, '');
 
+  // One sentence instead of undici's bare "TypeError: fetch failed" when nothing listens.
+  async function request(url: string, init?: RequestInit): Promise<Response> {
+    if (options.off) throw new Error(options.off);
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      const reason = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      throw new Error(
+        `MailDev does not answer at ${base}${reason} (is it running? MAILDEV_ENABLED, MAILDEV_WEB_PORT)`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
   async function list(): Promise<CaughtMail[]> {
-    const res = await fetch(`${base}/api/email`);
+    const res = await request(`${base}/api/email`);
     if (!res.ok) throw new Error(`MailDev answered ${res.status} at ${base}/api/email`);
     return (await res.json()) as CaughtMail[];
   }
@@ -88,7 +110,7 @@ export function createMailbox(mailUrl: string) {
       ),
     /** Deletes every message (MailDev `DELETE /api/email/all`). */
     clear: async () => {
-      await fetch(`${base}/api/email/all`, { method: 'DELETE' });
+      await request(`${base}/api/email/all`, { method: 'DELETE' });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { createHeadlessBrowser, HeadlessError } from './headless.js';
-import { totp } from './totp.js';
+import { assertNotRefused, createHeadlessBrowser, HeadlessError } from './headless.js';
+import { freshTotp } from './totp.js';
 
 /**
  * OIDC helpers for any relying party under test: build an authorization request, let a headless
@@ -87,6 +87,8 @@ export interface CompleteLoginOptions {
   password: string;
   /** Base32 TOTP secret, for an account with MFA. */
   totpSecret?: string;
+  /** A recovery code to use instead of a TOTP code (the replacement the IdP shows is acknowledged). */
+  recoveryCode?: string;
   /** Tick "Trust HOSTNAME for 365 days". */
   trust?: boolean;
   ca: string;
@@ -94,30 +96,51 @@ export interface CompleteLoginOptions {
   at?: Date;
 }
 
+/** What loginViaWebPros and completeLogin say on "Verify Your Identity" without a second factor. */
+export const MFA_NEEDS_FACTOR = 'this account has MFA: pass totpSecret or recoveryCode';
+
 /**
  * Opens an authorization URL (from `authorize` or your own app) as a person would and passes every
  * IdP page until the IdP redirects to the request's redirect_uri, which is not opened: returns that
- * callback URL, with `code` and `state` (or `error`). Throws a HeadlessError naming a page it
- * does not know.
+ * callback URL, with `code` and `state` (or `error`). Throws a HeadlessError at the first refused
+ * form (quoting the page's alert) and on a page it does not know.
  */
 export async function completeLogin(authorizationUrl: string, options: CompleteLoginOptions): Promise<string> {
   const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('the authorization URL has no redirect_uri');
   const browser = createHeadlessBrowser({ ca: options.ca, stopAt: (u) => u.href.startsWith(redirectUri) });
+  let usedRecoveryCode = false;
   try {
     let page = await browser.open(authorizationUrl);
+    assertNotRefused(page, 'the authorization request');
     for (let step = 0; step < 8; step += 1) {
       if (page.location?.startsWith(redirectUri)) return page.location;
       const current = page;
       const hasButton = (text: string) => current.forms.some((f) => f.buttons.some((b) => b.text === text));
-      if (current.heading === 'Verify Your Identity' && options.totpSecret) {
-        const code = totp(options.totpSecret, options.at ? { at: options.at } : {});
+      let submitted: string;
+      if (current.heading === 'Verify Your Identity' && options.totpSecret && !options.recoveryCode) {
+        const code = await freshTotp(options.totpSecret, options.at ? { at: options.at } : {});
+        submitted = 'the one-time code';
         page = await browser.submit(current, { button: 'Continue', fill: { 'One-time code': code } });
+      } else if (current.heading === 'Verify Your Identity' && options.recoveryCode && !usedRecoveryCode) {
+        usedRecoveryCode = true;
+        const form = browser.findLink(current, 'Use a recovery code')
+          ? await browser.follow(current, 'Use a recovery code')
+          : current;
+        submitted = 'the recovery code';
+        page = await browser.submit(form, { button: 'Continue', fill: { 'Recovery code': options.recoveryCode } });
+      } else if (current.heading === 'Verify Your Identity' && !options.totpSecret && !options.recoveryCode) {
+        throw new HeadlessError(MFA_NEEDS_FACTOR, current);
+      } else if (current.heading === 'Almost There!') {
+        submitted = '"Almost There!"';
+        page = await browser.submit(current, { button: 'Continue', check: ['I have safely recorded this code'] });
       } else if (current.heading === 'Confirm Sending Data') {
         const labels = current.forms.find((f) => f.buttons.some((b) => b.text === 'Continue'))?.labels ?? {};
         const trust = Object.keys(labels).find((l) => l.startsWith('Trust '));
+        submitted = '"Confirm Sending Data"';
         page = await browser.submit(current, { button: 'Continue', check: options.trust && trust ? [trust] : [] });
       } else if (hasButton('Log in') && current.forms.some((f) => 'Email' in f.labels)) {
+        submitted = 'the email and password';
         page = await browser.submit(current, {
           button: 'Log in',
           fill: { Email: options.email, Password: options.password },
@@ -125,6 +148,7 @@ export async function completeLogin(authorizationUrl: string, options: CompleteL
       } else {
         throw new HeadlessError('completeLogin does not know this page', current);
       }
+      assertNotRefused(page, submitted);
     }
     throw new HeadlessError('completeLogin went round in circles', page);
   } finally {

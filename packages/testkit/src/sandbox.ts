@@ -16,6 +16,7 @@ import {
 } from './admin.js';
 import { type LoginViaWebProsOptions, loginViaWebPros } from './login-via-webpros.js';
 import { createMailbox, type Mailbox } from './mail.js';
+import { checkSettingNames } from './settings.js';
 
 export interface CreateSandboxOptions {
   /** `memory` (default): nothing kept after stop(); `sqlite`: state in `dataDir`. */
@@ -53,8 +54,11 @@ export interface Sandbox {
   mail: Mailbox;
   /** The environment this sandbox runs with: give it to the CLI (or a child process) to reach it. */
   env: Record<string, string>;
-  /** The IdP admin API, or undefined when it is off. */
-  admin: AdminClient | undefined;
+  /**
+   * The IdP admin API. When it is off (`admin: false`, or the `fresh` profile without `admin: true`)
+   * every call rejects with an error saying so; `adminToken` is then undefined.
+   */
+  admin: AdminClient;
   /** Its token (for your own calls or the CLI), or undefined when it is off. */
   adminToken: string | undefined;
   /** The IdP's in-memory outbox through the admin API: `outbox.waitForCode(email)` needs no mail catcher. */
@@ -67,7 +71,22 @@ export interface Sandbox {
   loginViaWebPros(
     options: Omit<LoginViaWebProsOptions, 'panelUrl' | 'ca'> & Partial<Pick<LoginViaWebProsOptions, 'panelUrl' | 'ca'>>,
   ): ReturnType<typeof loginViaWebPros>;
+  /** Stops everything; calling it again resolves once the first call is done. */
   stop(): Promise<void>;
+}
+
+const ADMIN_OFF = 'the admin API is off for this sandbox (createSandbox({ admin: true }))';
+
+/** Stands in for the admin client when the API is off: every call rejects with ADMIN_OFF. */
+function adminTurnedOff(): AdminClient {
+  return new Proxy({} as AdminClient, {
+    get: (_target, prop) => {
+      if (prop === 'close') return async () => {};
+      // Not a thenable: `await sandbox.admin` must not call a method.
+      if (prop === 'then' || typeof prop === 'symbol') return undefined;
+      return () => Promise.reject(new Error(ADMIN_OFF));
+    },
+  });
 }
 
 /** Certificates are made once per machine and shared by every test sandbox. */
@@ -78,8 +97,21 @@ export const SHARED_TLS_DIR = path.join(os.tmpdir(), 'extauth-sandbox-testkit-tl
  * test file or suite. Call `stop()` when done.
  */
 export async function createSandbox(options: CreateSandboxOptions = {}): Promise<Sandbox> {
+  // A typo (IDP_PROT) would otherwise be ignored and the sandbox start with the default.
+  checkSettingNames(options.env ?? {});
   const storage = options.storage ?? 'memory';
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'extauth-sandbox-'));
+  try {
+    return await startIn(dataDir, storage, options);
+  } catch (err) {
+    // A start that failed (bad seed, bad setting) leaves no temporary folder behind; a folder the
+    // caller chose is theirs.
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startIn(dataDir: string, storage: 'memory' | 'sqlite', options: CreateSandboxOptions): Promise<Sandbox> {
   const [idpPort, panelPort, smtpPort, webPort] = await Promise.all([1, 2, 3, 4].map(() => findFreePort()));
   const rootPassword = options.env?.PANEL_ROOT_PASSWORD ?? randomBytes(12).toString('base64url');
   const fresh = options.env?.SANDBOX_PROFILE === 'fresh';
@@ -107,8 +139,15 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
   const dispatcher = new Agent({ connect: { ca } });
   const admin = adminToken ? createAdminClient({ issuer: running.idp.issuer, token: adminToken, ca }) : undefined;
   const needsAdmin = (): AdminClient => {
-    if (!admin) throw new Error('the admin API is off for this sandbox (createSandbox({ admin: true }))');
+    if (!admin) throw new Error(ADMIN_OFF);
     return admin;
+  };
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    await dispatcher.close();
+    await admin?.close();
+    await running.close();
+    if (storage === 'memory' && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   return {
     issuer: running.idp.issuer,
@@ -118,20 +157,24 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
     dataDir,
     rootPassword,
     demo: running.idp.demo,
-    mail: createMailbox(mailUrl),
+    mail: createMailbox(
+      mailUrl,
+      running.mail
+        ? {}
+        : { off: 'MailDev is off in this sandbox (MAILDEV_ENABLED=false): read codes with sandbox.outbox.waitForCode' },
+    ),
     env,
-    admin,
+    admin: admin ?? adminTurnedOff(),
     adminToken,
     outbox: createOutbox({ outbox: (to, limit) => needsAdmin().outbox(to, limit) }),
     seedAccount: async (input) => seedAccount(needsAdmin(), input),
     fetch: (input, init) => undiciFetch(input, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
     loginViaWebPros: (login) =>
       loginViaWebPros({ panelUrl: running.panel.url, ca, whmUser: 'root', whmPassword: rootPassword, ...login }),
-    stop: async () => {
-      await dispatcher.close();
-      await admin?.close();
-      await running.close();
-      if (storage === 'memory' && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    // Idempotent: `after()` hooks and a `finally` may both stop the same sandbox.
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeBase32, nextTotpStep, totp } from './totp.js';
+import { decodeBase32, freshTotp, nextTotpStep, totp } from './totp.js';
 
 // RFC 6238 appendix B: the SHA-1 secret is ASCII "12345678901234567890", 8 digits.
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -24,4 +24,24 @@ test('decodes base32 with lower case, spaces and padding', () => {
 test('six digits by default; the next step starts on a 30 s boundary', () => {
   assert.match(totp(RFC_SECRET), /^\d{6}$/);
   assert.equal(nextTotpStep(new Date('2026-01-01T00:00:10Z')).toISOString(), '2026-01-01T00:00:30.000Z');
+});
+
+test('freshTotp never gives a step twice per secret: now, then the next step, then it waits', async () => {
+  const secret = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
+  const period = 2;
+  const codeAt = (step: number) => totp(secret, { at: step * period * 1000, period });
+  const started = Math.floor(Date.now() / 1000 / period);
+  const first = await freshTotp(secret, { period });
+  const second = await freshTotp(secret.toLowerCase(), { period }); // the same secret, spelt differently
+  const third = await freshTotp(secret, { period });
+  const ended = Math.floor(Date.now() / 1000 / period);
+  assert.ok([codeAt(started), codeAt(started + 1)].includes(first));
+  assert.notEqual(second, first);
+  assert.notEqual(third, second);
+  assert.notEqual(third, first);
+  assert.ok(ended > started, 'the third code needed the next step to begin');
+  // `at` wins: exactly that moment's code, however often.
+  const at = new Date('2026-01-01T00:00:00Z');
+  assert.equal(await freshTotp(secret, { at, period }), totp(secret, { at, period }));
+  assert.equal(await freshTotp(secret, { at, period }), totp(secret, { at, period }));
 });

@@ -47,3 +47,40 @@ export function nextTotpStep(at: Date | number = Date.now(), period = 30): Date 
   const ms = typeof at === 'number' ? at : at.getTime();
   return new Date((Math.floor(ms / 1000 / period) + 1) * period * 1000);
 }
+
+/**
+ * The last time step each secret's code was submitted for by this process (keyed by the decoded
+ * secret, so spacing and case do not matter). The IdP and the panel take each step once per
+ * account: a second login within the same 30 s must not send the same code again.
+ */
+const submittedSteps = new Map<string, number>();
+
+export interface FreshTotpOptions {
+  /** The moment to compute the code for: when given, exactly its step's code (nothing remembered). */
+  at?: Date;
+  /** Seconds per step (default 30). */
+  period?: number;
+}
+
+/**
+ * A TOTP code for a form, never for a step this process already submitted with this secret: the
+ * current step's code; when that step was used, the next step's (servers accept ±1 step); when
+ * that one was used too, it waits until the next step begins. `at` wins when given.
+ */
+export async function freshTotp(secret: string, options: FreshTotpOptions = {}): Promise<string> {
+  const period = options.period ?? 30;
+  if (options.at) return totp(secret, { at: options.at, period });
+  const key = decodeBase32(secret).toString('hex');
+  for (;;) {
+    const now = Date.now();
+    const current = Math.floor(now / 1000 / period);
+    const last = submittedSteps.get(key) ?? Number.NEGATIVE_INFINITY;
+    const step = last < current ? current : last === current ? current + 1 : undefined;
+    if (step !== undefined) {
+      submittedSteps.set(key, step);
+      return totp(secret, { at: step * period * 1000, period });
+    }
+    // Both the current and the next step were used: the only way to a code not yet seen is time.
+    await new Promise((resolve) => setTimeout(resolve, nextTotpStep(now, period).getTime() - now + 5));
+  }
+}

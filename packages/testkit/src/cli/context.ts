@@ -37,6 +37,12 @@ export function readCa(target: SandboxTarget): string {
 }
 
 export function adminOf(target: SandboxTarget): AdminClient {
+  if (!target.adminToken && !fs.existsSync(target.dataDir)) {
+    // The usual cause: the CLI runs in another folder than `pnpm start` did (the default is relative).
+    throw new CommandFailure(
+      `no sandbox data folder at ${target.dataDir} (SANDBOX_DATA_DIR; the default is .sandbox under the current directory): run the CLI from where you ran pnpm start, or set SANDBOX_DATA_DIR`,
+    );
+  }
   if (!target.adminToken) {
     throw new CommandFailure(
       'the IdP admin API is off or its token unknown: set IDP_ADMIN_TOKEN (as for the running sandbox)',
