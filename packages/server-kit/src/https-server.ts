@@ -25,11 +25,27 @@ export function startHttpsServer(options: {
   host: string;
   port: number;
   tls: { certPem: string; keyPem: string };
+  /** How long a client may take to finish the TLS handshake; Node's 120 s by default (tests use less). */
+  handshakeTimeoutMs?: number;
 }): Promise<RunningServer> {
-  const server = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, options.handler);
+  const server = https.createServer(
+    {
+      cert: options.tls.certPem,
+      key: options.tls.keyPem,
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
+    },
+    options.handler,
+  );
   // Keep-alive longer than common client pools, so clients do not race a closing socket.
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerUnreadableRequest);
+  // closeAllConnections() knows only connections past the TLS handshake: one still in it (or silent
+  // before it) would hold close(), and so Ctrl-C, until the handshake timeout.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port) : err);
@@ -43,6 +59,7 @@ export function startHttpsServer(options: {
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeAllConnections();
+            for (const socket of sockets) socket.destroy();
           }),
       });
     });
@@ -53,9 +70,16 @@ export function startHttpsServer(options: {
  * Node answers a request it cannot parse (e.g. a query string past its 16 KiB header limit) with
  * a bare status line; this answers with a sentence a person can read, and the headers every other
  * answer carries.
+ *
+ * Only a parser error (`HPE_…`) or a request that took too long has a request to answer. https also
+ * brings its TLS failures here, among them a client that opened a connection and never finished the
+ * handshake (ERR_TLS_HANDSHAKE_TIMEOUT): Node closes that socket only when nobody listens to
+ * `clientError`, and an answer written to it waits for a handshake that never comes, so the
+ * connection stayed open for good, even after the client left. Those, and resets, are dropped.
  */
 function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  const answerable = err.code?.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  if (!answerable || !socket.writable) {
     socket.destroy();
     return;
   }
