@@ -21,6 +21,7 @@ export const PLUMBING_MESSAGES: Readonly<Record<number, { code: string; message:
   408: { code: 'request_timeout', message: 'The request took too long to arrive.' },
   413: { code: 'payload_too_large', message: 'The request is too large.' },
   415: { code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
+  417: { code: 'expectation_failed', message: 'The Expect header of this request is not supported here.' },
   429: { code: 'rate_limited', message: 'Too many attempts. Wait a moment and try again.' },
   431: { code: 'headers_too_large', message: 'The address or the headers of this request are too long.' },
 };

@@ -1,4 +1,4 @@
-import { type RequestListener, STATUS_CODES } from 'node:http';
+import { type RequestListener, type ServerResponse, STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { PLUMBING_MESSAGES } from './error-handler.js';
@@ -33,9 +33,19 @@ export function startHttpsServer(options: {
       cert: options.tls.certPem,
       key: options.tls.keyPem,
       ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
+      // Node refuses an HTTP/1.1 request without Host with an empty 400; this answers with a sentence.
+      requireHostHeader: false,
     },
-    options.handler,
+    (req, res) => {
+      if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+        answerPlainly(res, 400, 'The request has no Host header (HTTP/1.1 requires one).');
+        return;
+      }
+      options.handler(req, res);
+    },
   );
+  // An Expect other than 100-continue: Node's answer is an empty 417.
+  server.on('checkExpectation', (_req, res: ServerResponse) => answerPlainly(res, 417));
   // Keep-alive longer than common client pools, so clients do not race a closing socket.
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerUnreadableRequest);
@@ -84,7 +94,21 @@ function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): vo
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message = PLUMBING_MESSAGES[status]?.message ?? '';
+  const { headers, body } = plumbingAnswer(status);
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+}
+
+/** The same kind of answer to a request Node refuses before our app sees it. */
+function answerPlainly(res: ServerResponse, status: number, message?: string): void {
+  const { headers, body } = plumbingAnswer(status, message);
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function plumbingAnswer(status: number, message = PLUMBING_MESSAGES[status]?.message ?? '') {
   const body = `<!doctype html>\n<html lang="en"><title>${status} ${STATUS_CODES[status]}</title><p role="alert">${message}</p></html>\n`;
   const headers = {
     'Content-Type': 'text/html; charset=utf-8',
@@ -94,8 +118,5 @@ function answerUnreadableRequest(err: NodeJS.ErrnoException, socket: Socket): vo
     'Cache-Control': 'no-store',
     Connection: 'close',
   };
-  const head = Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+  return { headers, body };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import tls from 'node:tls';
 import Koa from 'koa';
 import { errorHandler } from './error-handler.js';
 import { createHttpClient } from './http-client.js';
@@ -25,6 +26,15 @@ async function serve(app: Koa) {
   return {
     url: `https://localhost:${server.port}`,
     client,
+    /** Sends `head` as written (no client adds a Host or fixes a header) and reads to the close. */
+    raw: async (head: string): Promise<string> => {
+      const socket = tls.connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: certs.caPem });
+      socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+      socket.end(head);
+      let text = '';
+      for await (const chunk of socket) text += chunk;
+      return text;
+    },
     close: async () => {
       await client.close();
       await server.close();
@@ -70,6 +80,29 @@ test('a request Node cannot read (a 40 KB address) gets a 431 with a sentence, n
     assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(name), value, name);
     assert.equal((await s.client.get(`${s.url}/`)).text, 'ok', 'the server still answers');
+  } finally {
+    await s.close();
+  }
+});
+
+test("Node's own refusals (no Host in HTTP/1.1, an unknown Expect) carry a sentence, not an empty body", async () => {
+  const s = await serve(
+    appWith((ctx) => {
+      ctx.body = 'ok';
+    }),
+  );
+  try {
+    const noHost = await s.raw('GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.match(noHost, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(noHost, /content-type: text\/html; charset=utf-8\r\n/i);
+    assert.match(noHost, /role="alert">The request has no Host header \(HTTP\/1\.1 requires one\)\./);
+    const expect = await s.raw('GET / HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\nConnection: close\r\n\r\n');
+    assert.match(expect, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    assert.match(expect, /role="alert">The Expect header of this request is not supported here\./);
+    assert.ok(expect.includes(`\r\nContent-Security-Policy: ${CONTENT_SECURITY_POLICY}\r\n`), expect);
+    // HTTP/1.0 needs no Host; and the server still answers.
+    assert.match(await s.raw('GET / HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+    assert.equal((await s.client.get(`${s.url}/`)).text, 'ok');
   } finally {
     await s.close();
   }
