@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { assertNotRefused, createHeadlessBrowser, HeadlessError } from './headless.js';
-import { freshTotp } from './totp.js';
+import { type IdpCredentials, nextIdpStep } from './idp-pages.js';
 
 /**
  * OIDC helpers for any relying party under test: build an authorization request, let a headless
@@ -82,22 +82,10 @@ export async function authorize(options: AuthorizeOptions): Promise<Authorizatio
   return { url: url.href, state, nonce, codeVerifier };
 }
 
-export interface CompleteLoginOptions {
-  email: string;
-  password: string;
-  /** Base32 TOTP secret, for an account with MFA. */
-  totpSecret?: string;
-  /** A recovery code to use instead of a TOTP code (the replacement the IdP shows is acknowledged). */
-  recoveryCode?: string;
-  /** Tick "Trust HOSTNAME for 365 days". */
-  trust?: boolean;
+export interface CompleteLoginOptions extends IdpCredentials {
+  /** PEM of the sandbox CA. */
   ca: string;
-  /** The moment for TOTP codes (default now; pass the sandbox clock's time if you moved it). */
-  at?: Date;
 }
-
-/** What loginViaWebPros and completeLogin say on "Verify Your Identity" without a second factor. */
-export const MFA_NEEDS_FACTOR = 'this account has MFA: pass totpSecret or recoveryCode';
 
 /**
  * Opens an authorization URL (from `authorize` or your own app) as a person would and passes every
@@ -109,46 +97,16 @@ export async function completeLogin(authorizationUrl: string, options: CompleteL
   const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('the authorization URL has no redirect_uri');
   const browser = createHeadlessBrowser({ ca: options.ca, stopAt: (u) => u.href.startsWith(redirectUri) });
-  let usedRecoveryCode = false;
+  const state = { usedRecoveryCode: false };
   try {
     let page = await browser.open(authorizationUrl);
     assertNotRefused(page, 'the authorization request');
     for (let step = 0; step < 8; step += 1) {
       if (page.location?.startsWith(redirectUri)) return page.location;
-      const current = page;
-      const hasButton = (text: string) => current.forms.some((f) => f.buttons.some((b) => b.text === text));
-      let submitted: string;
-      if (current.heading === 'Verify Your Identity' && options.totpSecret && !options.recoveryCode) {
-        const code = await freshTotp(options.totpSecret, options.at ? { at: options.at } : {});
-        submitted = 'the one-time code';
-        page = await browser.submit(current, { button: 'Continue', fill: { 'One-time code': code } });
-      } else if (current.heading === 'Verify Your Identity' && options.recoveryCode && !usedRecoveryCode) {
-        usedRecoveryCode = true;
-        const form = browser.findLink(current, 'Use a recovery code')
-          ? await browser.follow(current, 'Use a recovery code')
-          : current;
-        submitted = 'the recovery code';
-        page = await browser.submit(form, { button: 'Continue', fill: { 'Recovery code': options.recoveryCode } });
-      } else if (current.heading === 'Verify Your Identity' && !options.totpSecret && !options.recoveryCode) {
-        throw new HeadlessError(MFA_NEEDS_FACTOR, current);
-      } else if (current.heading === 'Almost There!') {
-        submitted = '"Almost There!"';
-        page = await browser.submit(current, { button: 'Continue', check: ['I have safely recorded this code'] });
-      } else if (current.heading === 'Confirm Sending Data') {
-        const labels = current.forms.find((f) => f.buttons.some((b) => b.text === 'Continue'))?.labels ?? {};
-        const trust = Object.keys(labels).find((l) => l.startsWith('Trust '));
-        submitted = '"Confirm Sending Data"';
-        page = await browser.submit(current, { button: 'Continue', check: options.trust && trust ? [trust] : [] });
-      } else if (hasButton('Log in') && current.forms.some((f) => 'Email' in f.labels)) {
-        submitted = 'the email and password';
-        page = await browser.submit(current, {
-          button: 'Log in',
-          fill: { Email: options.email, Password: options.password },
-        });
-      } else {
-        throw new HeadlessError('completeLogin does not know this page', current);
-      }
-      assertNotRefused(page, submitted);
+      const next = await nextIdpStep(browser, page, options, state);
+      if (!next) throw new HeadlessError('completeLogin does not know this page', page);
+      page = await next.send();
+      assertNotRefused(page, next.what);
     }
     throw new HeadlessError('completeLogin went round in circles', page);
   } finally {
