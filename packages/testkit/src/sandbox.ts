@@ -138,10 +138,8 @@ async function startIn(dataDir: string, storage: 'memory' | 'sqlite', options: C
   const mailUrl = running.mail?.webUrl ?? `http://localhost:${webPort}`;
   const dispatcher = new Agent({ connect: { ca } });
   const admin = adminToken ? createAdminClient({ issuer: running.idp.issuer, token: adminToken, ca }) : undefined;
-  const needsAdmin = (): AdminClient => {
-    if (!admin) throw new Error(ADMIN_OFF);
-    return admin;
-  };
+  // Off: every call rejects with ADMIN_OFF, also through outbox and seedAccount.
+  const adminApi = admin ?? adminTurnedOff();
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     await dispatcher.close();
@@ -164,10 +162,10 @@ async function startIn(dataDir: string, storage: 'memory' | 'sqlite', options: C
         : { off: 'MailDev is off in this sandbox (MAILDEV_ENABLED=false): read codes with sandbox.outbox.waitForCode' },
     ),
     env,
-    admin: admin ?? adminTurnedOff(),
+    admin: adminApi,
     adminToken,
-    outbox: createOutbox({ outbox: (to, limit) => needsAdmin().outbox(to, limit) }),
-    seedAccount: async (input) => seedAccount(needsAdmin(), input),
+    outbox: createOutbox(adminApi),
+    seedAccount: (input) => seedAccount(adminApi, input),
     fetch: (input, init) => undiciFetch(input, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
     loginViaWebPros: (login) =>
       loginViaWebPros({ panelUrl: running.panel.url, ca, whmUser: 'root', whmPassword: rootPassword, ...login }),
